@@ -1,0 +1,3 @@
+from nnlit.cli import main
+
+raise SystemExit(main())

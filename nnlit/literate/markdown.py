@@ -1,0 +1,128 @@
+"""Read the book: the chapters in nav order, and the fenced blocks inside them.
+
+Everything else in `nnlit.literate` sees a chapter only through `Fence` objects,
+which remember the chapter path and the line each block starts on, so that every
+message and every generated marker can point back to `docs/<file>.md:<line>`.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from nnlit.errors import NnlitError
+
+_FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>[^`]*)$")
+
+
+@dataclass(frozen=True)
+class Fence:
+    """One fenced code block of a chapter."""
+
+    chapter: str  # path relative to the project root, e.g. "docs/why-oj.md"
+    line: int  # 1-based line of the first line of the block's content
+    lang: str
+    attrs: dict[str, str] = field(hash=False)
+    options: frozenset[str]
+    text: str  # the content, with the fence's indentation removed
+
+    @property
+    def where(self) -> str:
+        return f"{self.chapter}:{self.line}"
+
+
+def parse_info(info: str) -> tuple[str, dict[str, str], frozenset[str]]:
+    """Split a fence's info string: `python title="nnlit/x.py"` -> lang, attrs, options."""
+    info = info.strip()
+    if info.startswith("{") and info.endswith("}"):
+        info = info[1:-1].strip()
+    try:
+        words = shlex.split(info)
+    except ValueError:
+        words = info.split()
+    lang = ""
+    attrs: dict[str, str] = {}
+    options: set[str] = set()
+    for word in words:
+        if "=" in word:
+            key, _, value = word.partition("=")
+            attrs[key] = value
+        elif not lang:
+            lang = word.lstrip(".")
+        else:
+            options.add(word)
+    return lang, attrs, frozenset(options)
+
+
+def read_fences(path: Path, root: Path) -> list[Fence]:
+    """All fenced blocks of one chapter, in order, including indented ones."""
+    chapter = path.relative_to(root).as_posix() if path.is_absolute() else path.as_posix()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    fences: list[Fence] = []
+    index = 0
+    while index < len(lines):
+        opening = _FENCE_OPEN.match(lines[index])
+        if not opening:
+            index += 1
+            continue
+        indent, marker = opening["indent"], opening["fence"]
+        lang, attrs, options = parse_info(opening["info"])
+        closing = re.compile(rf"^[ \t]*{re.escape(marker[0])}{{{len(marker)},}}[ \t]*$")
+        body: list[str] = []
+        index += 1
+        start = index + 1
+        while index < len(lines) and not closing.match(lines[index]):
+            line = lines[index]
+            body.append(line[len(indent) :] if line.startswith(indent) else line.lstrip())
+            index += 1
+        if index >= len(lines):
+            raise NnlitError(f"{chapter}:{start - 1}: this code fence is never closed.")
+        index += 1
+        text = "\n".join(body) + ("\n" if body else "")
+        fences.append(Fence(chapter, start, lang, attrs, options, text))
+    return fences
+
+
+class _TolerantLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml without importing the Python objects its tags name."""
+
+
+_TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *_: None)
+_TolerantLoader.add_multi_constructor("!", lambda *_: None)
+
+
+def _flatten_nav(nav: Any) -> list[str]:
+    pages: list[str] = []
+    if isinstance(nav, str):
+        pages.append(nav)
+    elif isinstance(nav, list):
+        for entry in nav:
+            pages.extend(_flatten_nav(entry))
+    elif isinstance(nav, dict):
+        for value in nav.values():
+            pages.extend(_flatten_nav(value))
+    return pages
+
+
+def chapters_in_order(root: Path) -> list[Path]:
+    """The chapters in the order of mkdocs.yml's nav: the book's order, and the tangle order."""
+    config_path = root / "mkdocs.yml"
+    if not config_path.exists():
+        raise NnlitError(f"no mkdocs.yml in {root}: run nnlit from the book's root folder.")
+    config = yaml.load(config_path.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
+    docs_dir = root / config.get("docs_dir", "docs")
+    pages = [page for page in _flatten_nav(config.get("nav", [])) if page.endswith(".md")]
+    missing = [page for page in pages if not (docs_dir / page).exists()]
+    if missing:
+        raise NnlitError(f"mkdocs.yml names {missing[0]} in its nav, but {docs_dir.name}/{missing[0]} does not exist.")
+    return [docs_dir / page for page in pages]
+
+
+def all_chapters(root: Path) -> list[Path]:
+    """Every Markdown file under docs/, whether or not the nav lists it."""
+    return sorted((root / "docs").rglob("*.md"))

@@ -1,0 +1,242 @@
+"""Shared fixtures for the site tests: one strict build per session, a local server,
+and a headless Debian Chromium that records everything a page does.
+
+The site is built once per test session (about a second) into a temporary
+directory, never into ./site, so tests do not disturb a reader's own build.
+Set NNLIT_SITE_CONFIG to another mkdocs.yml to run the same tests on another
+MkDocs project (used to check this machinery before the chapters exist).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import subprocess
+import sys
+import threading
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS_DIR = REPO_ROOT / "test-artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-sync",
+]
+VIEWPORT = {"width": 1280, "height": 800}
+
+
+@dataclass(frozen=True)
+class SiteBuild:
+    """The outcome of `mkdocs build --strict`: kept even when it fails, so that
+    test_build reports MkDocs' own output instead of a fixture error."""
+
+    config_file: Path
+    site_dir: Path
+    returncode: int
+    output: str
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+
+def site_config_file() -> Path:
+    """The mkdocs.yml under test: the repository's, unless NNLIT_SITE_CONFIG names another."""
+    override = os.environ.get("NNLIT_SITE_CONFIG")
+    return Path(override).resolve() if override else REPO_ROOT / "mkdocs.yml"
+
+
+@pytest.fixture(scope="session")
+def site_build(tmp_path_factory: pytest.TempPathFactory) -> SiteBuild:
+    """Run `mkdocs build --strict` once per session, in a subprocess.
+
+    A subprocess gives the same result as the command a reader runs, and keeps
+    MkDocs' global logging and Markdown state out of the test process.
+    """
+    config_file = site_config_file()
+    site_dir = tmp_path_factory.mktemp("site")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"]
+    command += ["--config-file", str(config_file), "--site-dir", str(site_dir)]
+    result = subprocess.run(
+        command,
+        cwd=config_file.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    return SiteBuild(config_file, site_dir, result.returncode, result.stdout + result.stderr)
+
+
+@pytest.fixture(scope="session")
+def built_site(site_build: SiteBuild) -> Path:
+    """The built site's directory; fails the requesting test if the build failed."""
+    if not site_build.ok:
+        pytest.fail(f"mkdocs build --strict failed:\n{site_build.output}", pytrace=False)
+    return site_build.site_dir
+
+
+@pytest.fixture(scope="session")
+def site_pages(built_site: Path) -> list[str]:
+    """Every page of the site as a path relative to its root ("" for the home page).
+
+    Read from the built sitemap.xml, which MkDocs writes from the nav and every
+    other page, so a new chapter is tested without editing the tests.
+    """
+    tree = ET.parse(built_site / "sitemap.xml")
+    locs = [el.text or "" for el in tree.iter() if el.tag.endswith("}loc") or el.tag == "loc"]
+    root = min(locs, key=len)  # the home page's URL is the site_url itself
+    pages = sorted(loc[len(root) :] for loc in locs if loc.startswith(root))
+    assert pages, "the sitemap lists no pages"
+    return pages
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """A static file handler that does not print a line per request."""
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib's name
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_server(built_site: Path) -> Iterator[str]:
+    """Serve the built site on 127.0.0.1 (a free port); yields its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(built_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    host, port = server.server_address[:2]
+    try:
+        yield f"http://{host}:{port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """Launch Debian's Chromium (never a browser downloaded by `playwright install`)."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium not installed: apt-get install chromium")
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": CHROMIUM_ARGS,
+    }
+
+
+@dataclass
+class PageRecord:
+    """What a browser page did while it was open: every request, and every error."""
+
+    server: str
+    requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+
+    def foreign_requests(self) -> list[str]:
+        """Requests to anything but the local server (data: and blob: URLs stay local)."""
+        local = urlsplit(self.server).netloc
+        return [
+            url
+            for url in self.requests
+            if urlsplit(url).scheme not in ("data", "blob", "about")
+            and urlsplit(url).netloc != local
+        ]
+
+    def problems(self) -> list[str]:
+        """Every error and every request that left the site, one line each."""
+        return (
+            [f"console error: {m}" for m in self.console_errors]
+            + [f"page error: {m}" for m in self.page_errors]
+            + [f"failed request: {m}" for m in self.failed_requests]
+            + [f"request to another host: {u}" for u in self.foreign_requests()]
+        )
+
+
+OpenPage = Callable[..., tuple[Any, PageRecord]]
+
+
+def _record(page: Any, record: PageRecord) -> None:
+    """Attach listeners that fill `record` with what `page` does."""
+    page.on("request", lambda request: record.requests.append(request.url))
+    page.on(
+        "console",
+        lambda msg: record.console_errors.append(msg.text) if msg.type == "error" else None,
+    )
+    page.on("pageerror", lambda error: record.page_errors.append(str(error)))
+    page.on(
+        "requestfailed",
+        lambda request: record.failed_requests.append(f"{request.url} ({request.failure})"),
+    )
+    page.on(
+        "response",
+        lambda response: (
+            record.failed_requests.append(f"{response.url} (HTTP {response.status})")
+            if response.status >= 400
+            else None
+        ),
+    )
+
+
+# Resolves once MathJax has typeset the page and its web fonts have loaded:
+# the document$ subscription in mathjax-config.js chains the typeset onto
+# MathJax.startup.promise, so waiting on the promise waits for the typeset.
+WAIT_FOR_MATH = """async () => {
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+    await MathJax.startup.promise;
+  }
+  await document.fonts.ready;
+  return true;
+}"""
+
+
+@pytest.fixture
+def open_page(browser: Any, site_server: str) -> Iterator[OpenPage]:
+    """Open a site page in a fresh 1280 px wide context; returns (page, record).
+
+    Call it as open_page("why-oj/") or open_page("", color_scheme="dark"). The
+    page has loaded, MathJax has finished and fonts are in when it returns.
+    """
+    contexts: list[Any] = []
+
+    def open_(path: str, color_scheme: str = "light") -> tuple[Any, PageRecord]:
+        context = browser.new_context(viewport=VIEWPORT, color_scheme=color_scheme)
+        contexts.append(context)
+        page = context.new_page()
+        record = PageRecord(server=site_server)
+        _record(page, record)
+        page.goto(urljoin(site_server, path), wait_until="load")
+        page.wait_for_function("() => window.document$ !== undefined")
+        page.evaluate(WAIT_FOR_MATH)
+        return page, record
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    """test-artifacts/ at the repository root (gitignored): screenshots go here."""
+    ARTIFACTS_DIR.mkdir(exist_ok=True)
+    return ARTIFACTS_DIR
