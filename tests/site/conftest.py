@@ -174,6 +174,7 @@ class PageRecord:
 
 
 OpenPage = Callable[..., tuple[Any, PageRecord]]
+VisitPage = Callable[..., tuple[Any, Any, PageRecord]]
 
 
 def _record(page: Any, record: PageRecord) -> None:
@@ -210,24 +211,49 @@ WAIT_FOR_MATH = """async () => {
 }"""
 
 
-@pytest.fixture
-def open_page(browser: Any, site_server: str) -> Iterator[OpenPage]:
-    """Open a site page in a fresh 1280 px wide context; returns (page, record).
+def open_site_page(
+    browser: Any, server: str, path: str, color_scheme: str = "light"
+) -> tuple[Any, Any, PageRecord]:
+    """Open `path` of the site in a fresh 1280 px wide context; returns (context, page, record).
 
-    Call it as open_page("why-oj/") or open_page("", color_scheme="dark"). The
-    page has loaded, MathJax has finished and fonts are in when it returns.
+    Returns once the page has loaded, MathJax has finished and fonts are in.
+    The caller closes the context.
+    """
+    context = browser.new_context(viewport=VIEWPORT, color_scheme=color_scheme)
+    page = context.new_page()
+    record = PageRecord(server=server)
+    _record(page, record)
+    page.goto(urljoin(server, path), wait_until="load")
+    page.evaluate(WAIT_FOR_MATH)
+    return context, page, record
+
+
+@pytest.fixture(scope="session")
+def visit_page(browser: Any, site_server: str) -> VisitPage:
+    """A function that opens a site page; returns (context, page, record).
+
+    visit_page("why-oj/") or visit_page("", color_scheme="dark"). The caller
+    closes the context. For tests, `open_page` below closes it for you.
+    """
+
+    def visit(path: str, color_scheme: str = "light") -> tuple[Any, Any, PageRecord]:
+        return open_site_page(browser, site_server, path, color_scheme)
+
+    return visit
+
+
+@pytest.fixture
+def open_page(visit_page: VisitPage) -> Iterator[OpenPage]:
+    """Open site pages: open_page("why-oj/") or open_page("", color_scheme="dark").
+
+    Each call gets a fresh context (so a stored palette or search never leaks
+    between tests); all are closed when the test ends. Returns (page, record).
     """
     contexts: list[Any] = []
 
     def open_(path: str, color_scheme: str = "light") -> tuple[Any, PageRecord]:
-        context = browser.new_context(viewport=VIEWPORT, color_scheme=color_scheme)
+        context, page, record = visit_page(path, color_scheme)
         contexts.append(context)
-        page = context.new_page()
-        record = PageRecord(server=site_server)
-        _record(page, record)
-        page.goto(urljoin(site_server, path), wait_until="load")
-        page.wait_for_function("() => window.document$ !== undefined")
-        page.evaluate(WAIT_FOR_MATH)
         return page, record
 
     yield open_

@@ -1,0 +1,217 @@
+"""The built site in a real headless browser: math renders, nothing leaves the site.
+
+Every page listed in the sitemap is opened once (see `page_audits`) and the
+tests below assert on what was recorded. "The box has height" is not enough:
+invisible math (boxes with no glyphs) passed that check, so formulas are counted
+and measured.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+# The fixtures' types (defined in conftest.py, which is not imported here).
+OpenPage = Callable[..., tuple[Any, Any]]
+VisitPage = Callable[..., tuple[Any, Any, Any]]
+
+CHAPTER = "why-oj/"
+
+# Runs in the page. Opens every <details> first, so math inside collapsed
+# blocks is measured too. Returns counts and a list of problems, each naming
+# the formula's TeX (MathJax keeps it on its math items).
+AUDIT_MATH = """async () => {
+  document.querySelectorAll("details").forEach((d) => { d.open = true; });
+  await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  const problems = [];
+  const texOf = new Map();
+  if (window.MathJax && MathJax.startup && MathJax.startup.document) {
+    for (const item of MathJax.startup.document.math) {
+      if (item.typesetRoot) texOf.set(item.typesetRoot, item.math);
+    }
+  }
+  const formulas = [...document.querySelectorAll(".arithmatex")];
+  const containers = [...document.querySelectorAll("mjx-container")];
+  formulas.forEach((el, i) => {
+    const inside = el.querySelectorAll("mjx-container").length;
+    const snippet = el.textContent.trim().slice(0, 80);
+    if (inside !== 1) {
+      problems.push(`formula ${i + 1} has ${inside} typeset containers: ${snippet}`);
+    }
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      if (!n.parentElement.closest("mjx-container") && n.textContent.trim()) {
+        problems.push(`formula ${i + 1} left text untypeset: ${n.textContent.trim().slice(0, 80)}`);
+      }
+    }
+  });
+  containers.forEach((c, i) => {
+    const box = c.getBoundingClientRect();
+    const glyphs = c.querySelectorAll("mjx-c").length;
+    const tex = (texOf.get(c) || "").trim().slice(0, 80);
+    if (!(box.width > 0 && box.height > 0)) {
+      problems.push(`math ${i + 1} has no size (${box.width}x${box.height}): ${tex}`);
+    }
+    if (glyphs === 0) problems.push(`math ${i + 1} has no glyphs: ${tex}`);
+    if (c.closest("mjx-assistive-mml")) problems.push(`math ${i + 1} is typeset twice: ${tex}`);
+  });
+  for (const face of document.fonts) {
+    if (face.family.replace(/"/g, "").startsWith("MJX") && face.status === "error") {
+      problems.push(`MathJax font failed to load: ${face.family}`);
+    }
+  }
+  return {formulas: formulas.length, containers: containers.length, problems};
+}"""
+
+# Runs in the page: visible text that still looks like TeX source. Code and
+# typeset math are skipped (MathJax's assistive MathML is not TeX).
+RAW_TEX = r"""() => {
+  const commands = "frac|partial|sum|prod|begin|end|left|right|sigma|delta|" +
+    "cdot|label|eqref|mathrm|mathbf|text|sqrt";
+  const pattern = new RegExp(String.raw`\$\$|\\[\[\]()]|\\(?:${commands})\b`);
+  const skip = "script, style, pre, code, textarea, mjx-container, .md-search";
+  const found = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const parent = n.parentElement;
+    if (!parent || parent.closest(skip)) continue;
+    if (!parent.checkVisibility({visibilityProperty: true, opacityProperty: true})) continue;
+    if (pattern.test(n.textContent)) found.push(n.textContent.trim().slice(0, 100));
+  }
+  return found;
+}"""
+
+
+@dataclass
+class PageAudit:
+    """One page's visit: what the browser recorded and what the math audit found."""
+
+    path: str
+    record: Any  # conftest.PageRecord
+    formulas: int
+    containers: int
+    math_problems: list[str]
+    raw_tex: list[str]
+
+
+@pytest.fixture(scope="module")
+def page_audits(visit_page: VisitPage, site_pages: list[str]) -> dict[str, PageAudit]:
+    """Visit every page once and keep what each visit recorded, keyed by page path."""
+    audits: dict[str, PageAudit] = {}
+    for path in site_pages:
+        context, page, record = visit_page(path)
+        try:
+            math = page.evaluate(AUDIT_MATH)
+            raw = page.evaluate(RAW_TEX)
+        finally:
+            context.close()
+        audits[path] = PageAudit(
+            path, record, math["formulas"], math["containers"], math["problems"], raw
+        )
+    return audits
+
+
+def _report(failures: dict[str, list[str]]) -> str:
+    """One block per failing page, one line per problem."""
+    return "\n".join(
+        f"/{path}:\n" + "\n".join(f"  {line}" for line in lines)
+        for path, lines in failures.items()
+        if lines
+    )
+
+
+def test_the_site_has_the_expected_pages(site_pages: list[str]) -> None:
+    assert "" in site_pages, "no home page in the sitemap"
+    assert CHAPTER in site_pages, f"no {CHAPTER} chapter in the sitemap: {site_pages}"
+
+
+def test_every_formula_is_typeset_and_visible(page_audits: dict[str, PageAudit]) -> None:
+    failures = {}
+    for path, audit in page_audits.items():
+        lines = list(audit.math_problems)
+        if audit.containers != audit.formulas:
+            lines.insert(
+                0,
+                f"{audit.formulas} formulas but {audit.containers} typeset math containers",
+            )
+        failures[path] = lines
+    assert not any(failures.values()), "math not rendered:\n" + _report(failures)
+
+
+def test_the_book_has_math(page_audits: dict[str, PageAudit]) -> None:
+    """Guards the check above: a page with no formulas at all passes it vacuously."""
+    assert page_audits[CHAPTER].formulas > 0, f"no formulas found on /{CHAPTER}"
+
+
+def test_no_raw_tex_is_left_visible(page_audits: dict[str, PageAudit]) -> None:
+    failures = {path: audit.raw_tex for path, audit in page_audits.items()}
+    assert not any(failures.values()), "raw TeX in visible text:\n" + _report(failures)
+
+
+def test_no_errors_and_no_request_leaves_the_site(page_audits: dict[str, PageAudit]) -> None:
+    failures = {path: audit.record.problems() for path, audit in page_audits.items()}
+    assert not any(failures.values()), _report(failures)
+
+
+def test_search_finds_the_sigmoid_chapter(open_page: OpenPage) -> None:
+    page, record = open_page("")
+    # page.fill() does not trigger Material's search; real key presses do.
+    page.click(".md-search__input")
+    page.keyboard.type("sigmoid")
+    result = page.locator(f'.md-search-result__item a[href*="{CHAPTER}"]').first
+    result.wait_for(state="visible", timeout=10_000)
+    assert not record.problems(), "\n".join(record.problems())
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_chapter_screenshot(open_page: OpenPage, artifacts_dir: Path, scheme: str) -> None:
+    """Saves test-artifacts/why-oj-<scheme>.png (full page, 1280 px) for a human to look at."""
+    page, record = open_page(CHAPTER, color_scheme=scheme)
+    expected = "slate" if scheme == "dark" else "default"
+    assert page.locator("body").get_attribute("data-md-color-scheme") == expected
+    page.screenshot(path=str(artifacts_dir / f"why-oj-{scheme}.png"), full_page=True)
+    assert not record.problems(), "\n".join(record.problems())
+
+
+# Runs in the page: formulas sticking out of their container, and formulas that
+# scroll sideways inside their own box (allowed, since a long display formula
+# can be wider than the column, but reported).
+AUDIT_WIDTH = """() => {
+  const overflowing = [];
+  const scrolling = [];
+  document.querySelectorAll(".arithmatex").forEach((el, i) => {
+    const box = el.getBoundingClientRect();
+    const parent = el.parentElement.getBoundingClientRect();
+    const text = el.textContent.trim().slice(0, 60);
+    if (box.right > parent.right + 1 || box.left < parent.left - 1) {
+      overflowing.push(`formula ${i + 1} (${Math.round(box.width)} px) sticks out of its ` +
+        `${Math.round(parent.width)} px container`);
+    }
+    if (el.scrollWidth > el.clientWidth + 1) {
+      scrolling.push(`formula ${i + 1} scrolls: ${el.scrollWidth} px in ${el.clientWidth} px`);
+    }
+  });
+  const root = document.documentElement;
+  return {scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, overflowing, scrolling};
+}"""
+
+
+def test_chapter_has_no_horizontal_scrolling(open_page: OpenPage) -> None:
+    page, _ = open_page(CHAPTER)
+    width = page.evaluate(AUDIT_WIDTH)
+    assert width["scrollWidth"] <= width["clientWidth"], (
+        f"/{CHAPTER} scrolls sideways at 1280 px: "
+        f"{width['scrollWidth']} px of content in {width['clientWidth']} px"
+    )
+    assert not width["overflowing"], "\n".join(width["overflowing"])
+    if width["scrolling"]:
+        warnings.warn(
+            f"/{CHAPTER} at 1280 px: " + "; ".join(width["scrolling"]), UserWarning, stacklevel=1
+        )
