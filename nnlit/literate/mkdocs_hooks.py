@@ -22,10 +22,13 @@ import nnlit
 SITE_MATHJAX_DIR = "javascripts/mathjax"
 
 #: The MathJax files the site needs, relative to MathJax's ``es5/`` directory:
-#: the TeX-to-CommonHTML bundle and the web fonts it loads. Keeping the package's
-#: own layout means MathJax's default font path would also find the fonts.
+#: the TeX-to-CommonHTML bundle, the web fonts it loads, and the TeX extensions
+#: it loads on first use (``\boldsymbol`` loads ``boldsymbol.js``, for example).
+#: Keeping the package's own layout lets MathJax find them at its default paths.
 MATHJAX_SCRIPT = "tex-chtml.js"
 MATHJAX_FONTS = "output/chtml/fonts/woff-v2"
+MATHJAX_TEX_EXTENSIONS = "input/tex/extensions"
+MATHJAX_DIRS = (MATHJAX_FONTS, MATHJAX_TEX_EXTENSIONS)
 
 
 def mathjax_es5_dir() -> Path:
@@ -39,7 +42,7 @@ def mathjax_es5_dir() -> Path:
     locations = list(spec.submodule_search_locations or []) if spec else []
     for location in locations:
         es5 = Path(location) / "static" / "mathjax" / "es5"
-        if (es5 / MATHJAX_SCRIPT).is_file() and (es5 / MATHJAX_FONTS).is_dir():
+        if (es5 / MATHJAX_SCRIPT).is_file() and all((es5 / d).is_dir() for d in MATHJAX_DIRS):
             return es5
     raise PluginError(
         "MathJax was not found: install the docs extra "
@@ -50,11 +53,11 @@ def mathjax_es5_dir() -> Path:
 def mathjax_sources(es5: Path) -> list[str]:
     """List the MathJax files to publish, as POSIX paths relative to ``es5``.
 
-    Only the one bundle and its fonts are copied (about 1.6 MB), not the whole
-    package, to keep the site small.
+    Only the one bundle, its fonts and the TeX extensions are copied (about
+    2 MB), not the whole 24 MB package, to keep the site small.
     """
-    fonts = sorted(p for p in (es5 / MATHJAX_FONTS).iterdir() if p.is_file())
-    return [MATHJAX_SCRIPT, *(p.relative_to(es5).as_posix() for p in fonts)]
+    files = sorted(p for d in MATHJAX_DIRS for p in (es5 / d).iterdir() if p.is_file())
+    return [MATHJAX_SCRIPT, *(p.relative_to(es5).as_posix() for p in files)]
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:

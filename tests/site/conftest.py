@@ -202,12 +202,18 @@ def _record(page: Any, record: PageRecord) -> None:
 # Resolves once MathJax has typeset the page and its web fonts have loaded:
 # the document$ subscription in mathjax-config.js chains the typeset onto
 # MathJax.startup.promise, so waiting on the promise waits for the typeset.
+# Returns null, or MathJax's error message if typesetting failed.
 WAIT_FOR_MATH = """async () => {
+  let failure = null;
   if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
-    await MathJax.startup.promise;
+    try {
+      await MathJax.startup.promise;
+    } catch (error) {
+      failure = String(error && error.message || error);
+    }
   }
   await document.fonts.ready;
-  return true;
+  return failure;
 }"""
 
 
@@ -224,7 +230,9 @@ def open_site_page(
     record = PageRecord(server=server)
     _record(page, record)
     page.goto(urljoin(server, path), wait_until="load")
-    page.evaluate(WAIT_FOR_MATH)
+    failure = page.evaluate(WAIT_FOR_MATH)
+    if failure:
+        record.page_errors.append(f"MathJax failed: {failure}")
     return context, page, record
 
 

@@ -79,11 +79,13 @@ def test_stylesheets_load_nothing_from_another_host(built_site: Path) -> None:
     assert not foreign, "stylesheet URLs on another host:\n" + "\n".join(foreign)
 
 
-def test_mathjax_and_its_fonts_are_in_the_site(built_site: Path) -> None:
+def test_mathjax_its_fonts_and_tex_extensions_are_in_the_site(built_site: Path) -> None:
     mathjax = built_site / mkdocs_hooks.SITE_MATHJAX_DIR
     assert (mathjax / mkdocs_hooks.MATHJAX_SCRIPT).is_file()
     fonts = list((mathjax / mkdocs_hooks.MATHJAX_FONTS).glob("*.woff"))
     assert len(fonts) >= 10, f"MathJax fonts missing: {fonts}"
+    # Loaded on first use of \boldsymbol; the chapters use it.
+    assert (mathjax / mkdocs_hooks.MATHJAX_TEX_EXTENSIONS / "boldsymbol.js").is_file()
 
 
 def test_every_page_configures_mathjax_before_loading_it(built_site: Path) -> None:
