@@ -218,14 +218,16 @@ WAIT_FOR_MATH = """async () => {
 
 
 def open_site_page(
-    browser: Any, server: str, path: str, color_scheme: str = "light"
+    browser: Any, server: str, path: str, color_scheme: str = "light", context: Any = None
 ) -> tuple[Any, Any, PageRecord]:
-    """Open `path` of the site in a fresh 1280 px wide context; returns (context, page, record).
+    """Open `path` of the site; returns (context, page, record).
 
-    Returns once the page has loaded, MathJax has finished and fonts are in.
-    The caller closes the context.
+    Opens a fresh 1280 px wide context unless `context` is given (reusing one
+    lets the browser cache MathJax between pages). Returns once the page has
+    loaded, MathJax has finished and fonts are in. The caller closes the context.
     """
-    context = browser.new_context(viewport=VIEWPORT, color_scheme=color_scheme)
+    if context is None:
+        context = browser.new_context(viewport=VIEWPORT, color_scheme=color_scheme)
     page = context.new_page()
     record = PageRecord(server=server)
     _record(page, record)
@@ -240,12 +242,15 @@ def open_site_page(
 def visit_page(browser: Any, site_server: str) -> VisitPage:
     """A function that opens a site page; returns (context, page, record).
 
-    visit_page("why-oj/") or visit_page("", color_scheme="dark"). The caller
+    visit_page("why-oj/"), visit_page("", color_scheme="dark"), or
+    visit_page("why-oj/", context=context) to reuse a context. The caller
     closes the context. For tests, `open_page` below closes it for you.
     """
 
-    def visit(path: str, color_scheme: str = "light") -> tuple[Any, Any, PageRecord]:
-        return open_site_page(browser, site_server, path, color_scheme)
+    def visit(
+        path: str, color_scheme: str = "light", context: Any = None
+    ) -> tuple[Any, Any, PageRecord]:
+        return open_site_page(browser, site_server, path, color_scheme, context)
 
     return visit
 

@@ -58,6 +58,11 @@ def test_mkdocs_build_strict_passes(site_build: Any) -> None:
     assert site_build.ok, f"mkdocs build --strict failed:\n{site_build.output}"
 
 
+def test_the_site_has_the_expected_pages(site_pages: list[str]) -> None:
+    assert "" in site_pages, "no home page in the sitemap"
+    assert "why-oj/" in site_pages, f"no why-oj/ chapter in the sitemap: {site_pages}"
+
+
 def test_pages_load_nothing_from_another_host(built_site: Path) -> None:
     foreign = []
     for html in sorted(built_site.rglob("*.html")):
