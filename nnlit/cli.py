@@ -70,8 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--epochs", type=_positive_int, default=1)
     train.add_argument("--batch", type=_positive_int, default=1)
     train.add_argument("--seed", type=int, default=0)
-    train.add_argument("--rule", choices=["exact", "classic"], default="exact",
-                       help="back-propagate W^T delta (the gradient) or the classic W^T e")
+    train.add_argument(
+        "--rule",
+        choices=["exact", "classic"],
+        default="exact",
+        help="back-propagate W^T delta (the gradient) or the classic W^T e",
+    )
     train.add_argument("--out", type=Path, help="save the trained network to this .npz file")
 
     predict = commands.add_parser("predict", help="read digits from images")

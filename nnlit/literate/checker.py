@@ -1,0 +1,451 @@
+"""The derivation checker: proves each consecutive pair of steps equal.
+
+Cheap first. For a pair of steps:
+
+1. reject ill-formed steps (an index used both as a summation variable and free);
+2. for all sizes: expand the named definitions, carry out the derivatives,
+   collapse Kronecker-delta sums (sum_i delta_ij f(i) = f(j) when j lies in the
+   sum's range, as `assume:` says), give summation variables canonical names,
+   `expand`, and compare; a zero difference is a proof for every size;
+3. otherwise, at concrete sizes (the block's `sizes:`, or small probe sizes):
+   build the explicit entries and compare exactly, then at random points. A
+   counterexample makes the step wrong; equality at the probe sizes alone is
+   "unproved", never "passed", unless the block claims only those sizes.
+
+Matrix derivations are checked at their listed concrete sizes only (which must
+include non-square ones, so that a missing transpose shows).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import random
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import sympy
+from sympy.matrices.expressions import MatrixExpr
+
+from nnlit.literate.derivation import Derivation, DerivationError, evaluate
+from nnlit.literate.latex import book_latex, step_latex
+from nnlit.literate.vocabulary import Vocabulary, sigmoid
+
+PROBE_SIZES = (2, 3)  # sizes tried to find a counterexample when no proof for all sizes is found
+RANDOM_POINTS = 3
+
+
+class ProofTimeout(Exception):
+    """Raised inside a proof that ran past the block's `timeout:`."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt the proof after `seconds` (main thread only; elsewhere no limit is set)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise ProofTimeout
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@dataclass
+class PairResult:
+    number: int  # the pair (number, number + 1), steps counted from 1
+    ok: bool
+    method: str  # how it was settled, e.g. "for all sizes", "at n = 2, m = 3"
+    seconds: float
+    reason: str = ""
+
+
+@dataclass
+class Result:
+    derivation: Derivation
+    ok: bool
+    status: str  # a short phrase for the one-line report
+    seconds: float
+    pairs: list[PairResult] = field(default_factory=list)
+    message: str = ""  # the full explanation of a failure, starting with docs/<file>.md:<line>:
+
+
+# --- well-formedness ---------------------------------------------------------------
+
+
+def symbol_use(expr: Any) -> tuple[set[sympy.Symbol], set[sympy.Symbol], set[sympy.Symbol]]:
+    """(free, summed, re-bound) symbols of an expression.
+
+    SymPy's own `free_symbols` is no help here: it can keep `o[j]` but drop `j`.
+    """
+    if not isinstance(expr, sympy.Basic):
+        return set(), set(), set()
+    summed: set[sympy.Symbol] = set()
+    free: set[sympy.Symbol] = set()
+    rebound: set[sympy.Symbol] = set()
+
+    def walk(node: sympy.Basic, bound: frozenset[sympy.Symbol]) -> None:
+        if isinstance(node, sympy.Symbol):
+            if node not in bound:
+                free.add(node)
+            return
+        if isinstance(node, sympy.Sum):
+            variables = {limit[0] for limit in node.limits}
+            summed.update(variables)
+            rebound.update(variables & bound)
+            for limit in node.limits:
+                for part in limit[1:]:
+                    walk(part, bound)
+            walk(node.function, bound | variables)
+            return
+        for arg in node.args:
+            walk(arg, bound)
+
+    walk(expr, frozenset())
+    return free, summed, rebound
+
+
+def shadowed_indices(expr: Any) -> set[sympy.Symbol]:
+    """Summation variables that also occur free in the same expression (or re-bound inside)."""
+    free, summed, rebound = symbol_use(expr)
+    return rebound | (summed & free)
+
+
+# --- the proof for all sizes ---------------------------------------------------------
+
+
+def expand_definitions(expr: Any, definitions: dict[sympy.Symbol, sympy.Expr]) -> Any:
+    for _ in range(50):
+        expanded = expr.xreplace(definitions)
+        if expanded == expr:
+            return expr
+        expr = expanded
+    raise ValueError("the definitions refer to each other in a circle")
+
+
+def _in_range(value: Any, low: Any, high: Any, ranges: dict[sympy.Symbol, tuple[Any, Any]]) -> bool | None:
+    """Whether an index value lies in [low, high]: True, False, or None if unknown."""
+    if value.is_Integer and low.is_Integer and high.is_Integer:
+        return bool(low <= value <= high)
+    if value in ranges:
+        own_low, own_high = ranges[value]
+        if own_low == low and own_high == high:
+            return True
+    return None
+
+
+def _collapse_sum(total: sympy.Sum, ranges: dict[sympy.Symbol, tuple[Any, Any]]) -> Any:
+    """Linearity, constant factors out, and sum_i delta_ij f(i) = f(j) for j in range."""
+    if len(total.limits) > 1:
+        inner = sympy.Sum(total.function, *total.limits[:-1])
+        return _collapse_sum(sympy.Sum(_collapse_sum(inner, ranges), total.limits[-1]), ranges)
+    variable, low, high = total.limits[0]
+    result = sympy.Integer(0)
+    for term in sympy.Add.make_args(sympy.expand(total.function)):
+        constant, varying = term.as_independent(variable, as_Add=False)
+        if varying == 1:
+            result += constant * (high - low + 1)
+            continue
+        factors = list(sympy.Mul.make_args(varying))
+        for position, factor in enumerate(factors):
+            if isinstance(factor, sympy.KroneckerDelta) and variable in factor.args:
+                other = factor.args[1] if factor.args[0] == variable else factor.args[0]
+                if variable in other.free_symbols:
+                    continue
+                inside = _in_range(other, low, high, ranges)
+                if inside is None:
+                    continue
+                if inside:
+                    rest = sympy.Mul(*(factors[:position] + factors[position + 1 :]))
+                    result += constant * rest.xreplace({variable: other})
+                break
+        else:
+            result += constant * sympy.Sum(varying, (variable, low, high))
+    return result
+
+
+def _canonical_names(expr: Any, depth: int = 0) -> Any:
+    """Rename summation variables by nesting depth, so equal sums look equal."""
+    if isinstance(expr, sympy.Sum) and len(expr.limits) == 1:
+        variable, low, high = expr.limits[0]
+        fresh = sympy.Symbol(f"s_{depth}", integer=True)
+        body = _canonical_names(expr.function.xreplace({variable: fresh}), depth + 1)
+        return sympy.Sum(body, (fresh, low, high))
+    if not isinstance(expr, sympy.Basic) or not expr.args or expr.is_Atom:
+        return expr
+    return expr.func(*(_canonical_names(arg, depth) for arg in expr.args))
+
+
+def canonical(
+    expr: Any, definitions: dict[sympy.Symbol, sympy.Expr], ranges: dict[sympy.Symbol, tuple[Any, Any]]
+) -> Any:
+    expr = expand_definitions(expr, definitions)
+    expr = expr.replace(lambda e: isinstance(e, sympy.Derivative), lambda e: e.doit(deep=False))
+    expr = expr.replace(lambda e: isinstance(e, sympy.Sum), lambda e: _collapse_sum(e, ranges))
+    return sympy.expand(_canonical_names(expr))
+
+
+def _without_sigmoid(expr: Any) -> Any:
+    return expr.replace(lambda e: isinstance(e, sigmoid), lambda e: 1 / (1 + sympy.exp(-e.args[0])))
+
+
+def prove_for_all_sizes(a: Any, b: Any, definitions: dict, ranges: dict) -> tuple[bool, Any, Any]:
+    """(proved, canonical a, canonical b)."""
+    left, right = canonical(a, definitions, ranges), canonical(b, definitions, ranges)
+    difference = sympy.expand(left - right)
+    if difference == 0:
+        return True, left, right
+    # rational functions (1/y + 1/(1 - y)), and the sigmoid against its exponential form
+    if difference.has(sympy.exp, sympy.log):
+        difference = sympy.expand(_without_sigmoid(difference))
+    if sympy.cancel(sympy.together(difference)) == 0:
+        return True, left, right
+    return False, left, right
+
+
+def explain_difference(left: Any, right: Any) -> str:
+    """The simplest honest description of how two sides differ: their ratio or difference."""
+    try:
+        ratio = sympy.factor(sympy.cancel(left / right))
+        difference = sympy.factor(sympy.expand(left - right))
+    except (sympy.PolynomialError, TypeError, ValueError):
+        return ""
+    if sympy.count_ops(ratio) <= sympy.count_ops(difference):
+        return rf"left / right = {book_latex(ratio)}"
+    return rf"left - right = {book_latex(difference)}"
+
+
+# --- checks at concrete sizes --------------------------------------------------------
+
+
+def _is_matrix(value: Any) -> bool:
+    return isinstance(value, MatrixExpr | sympy.MatrixBase)
+
+
+def _numbers(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, sympy.MatrixBase) else [value]
+
+
+def _random_point(expressions: list[Any], rng: random.Random) -> dict[Any, sympy.Float]:
+    leaves: set[Any] = set()
+    for expr in expressions:
+        leaves |= expr.atoms(sympy.Indexed) | {s for s in expr.free_symbols if not isinstance(s, sympy.Indexed)}
+    leaves = {
+        leaf for leaf in leaves if not any(leaf in other.args for other in leaves if isinstance(other, sympy.Indexed))
+    }
+    return {leaf: sympy.Float(rng.uniform(0.05, 0.95), 30) for leaf in sorted(leaves, key=str)}
+
+
+def compare_explicit(a: Any, b: Any, rng: random.Random) -> tuple[bool, str, str]:
+    """(equal, how, counterexample) for two concrete values: scalars or explicit matrices."""
+    if _is_matrix(a) != _is_matrix(b):
+        return False, "", "one side is a matrix and the other a number"
+    if _is_matrix(a) and a.shape != b.shape:
+        return False, "", f"the sides have shapes {a.shape[0]}x{a.shape[1]} and {b.shape[0]}x{b.shape[1]}"
+    exact = True
+    for position, (x, y) in enumerate(zip(_numbers(a), _numbers(b), strict=True)):
+        if sympy.expand(x - y) == 0:
+            continue
+        exact = False
+        point = _random_point([x, y], rng)
+        for _ in range(RANDOM_POINTS):
+            left, right = x.xreplace(point).evalf(30), y.xreplace(point).evalf(30)
+            if abs(left - right) > 1e-12 * max(1, abs(left), abs(right)):
+                where = ""
+                if _is_matrix(a):
+                    row, col = divmod(position, a.shape[1])
+                    where = f"entry ({row + 1}, {col + 1}): "
+                return False, "", f"{where}left = {float(left):.6g}, right = {float(right):.6g} at a random point"
+            point = _random_point([x, y], rng)
+    return True, "exactly" if exact else f"numerically at {RANDOM_POINTS} random points", ""
+
+
+def _free_indices(steps: list[Any], ranges: dict[sympy.Symbol, tuple[Any, Any]]) -> list[sympy.Symbol]:
+    free: set[sympy.Symbol] = set()
+    for step in steps:
+        free |= symbol_use(step)[0]
+    return sorted((s for s in ranges if s in free), key=str)
+
+
+def concrete_cases(
+    derivation: Derivation, symbolic: Vocabulary, ranges: dict, steps: list[Any]
+) -> Iterator[tuple[dict[str, int], dict[str, int]]]:
+    """(sizes, index values) at which to check: the listed sizes, or small probe sizes."""
+    if derivation.sizes:
+        all_sizes = derivation.sizes
+    else:
+        names = list(symbolic.size_symbols)
+        all_sizes = [
+            dict(zip(names, values, strict=True)) for values in itertools.product(PROBE_SIZES, repeat=len(names))
+        ][:8]
+    indices = _free_indices(steps, ranges)
+    for sizes in all_sizes:
+        substitution = {
+            symbolic.size_symbols[name]: value for name, value in sizes.items() if name in symbolic.size_symbols
+        }
+        choices = []
+        for index in indices:
+            low, high = (int(bound.xreplace(substitution)) for bound in ranges[index])
+            choices.append(sorted({low, high}))
+        for values in itertools.islice(itertools.product(*choices), 8):
+            yield sizes, {index.name: value for index, value in zip(indices, values, strict=True)}
+
+
+def _describe(sizes: dict[str, int], index_values: dict[str, int]) -> str:
+    listed = ", ".join(f"{name} = {value}" for name, value in {**sizes, **index_values}.items())
+    return f"at {listed}, " if listed else ""
+
+
+def describe_sizes(derivation: Derivation) -> str:
+    """`n = 2..3, m = 4` for the sizes a block lists."""
+    names = list(derivation.sizes[0]) if derivation.sizes else []
+    parts = []
+    for name in names:
+        values = sorted({case[name] for case in derivation.sizes})
+        parts.append(f"{name} = {values[0]}" if len(values) == 1 else f"{name} = {values[0]}..{values[-1]}")
+    return ", ".join(parts)
+
+
+# --- one derivation ------------------------------------------------------------------
+
+
+def _failure(derivation: Derivation, number: int, namespace: dict[str, Any], reason: str) -> str:
+    step = derivation.steps[number]
+    return (
+        f"{derivation.chapter}:{step.line}: {derivation.id}: step {number + 1} does not follow from step {number}.\n"
+        f"  step {number}: {step_latex(derivation.steps[number - 1].source, namespace)}\n"
+        f"  step {number + 1}: {step_latex(step.source, namespace)}\n"
+        f"  why: {reason}"
+    )
+
+
+def check(derivation: Derivation) -> Result:
+    """Check every consecutive pair of a derivation's steps; never raises for a wrong step."""
+    started = time.perf_counter()
+
+    def done(ok: bool, status: str, pairs: list[PairResult], message: str = "") -> Result:
+        return Result(derivation, ok, status, time.perf_counter() - started, pairs, message)
+
+    try:
+        symbolic = Vocabulary()
+        evaluated = evaluate(derivation, symbolic)
+    except DerivationError as error:
+        return done(False, "malformed", [], str(error))
+    steps, ranges = evaluated.steps, evaluated.ranges
+
+    for number, step in enumerate(steps):
+        shown = step if _is_matrix(step) else expand_definitions(step, symbolic.definitions)
+        shadowed = shadowed_indices(step) | shadowed_indices(shown)
+        if shadowed:
+            names = ", ".join(sorted(str(s) for s in shadowed))
+            reason = (
+                f"{derivation.chapter}:{derivation.steps[number].line}: {derivation.id}: "
+                f"step {number + 1} is ill-formed: "
+                f"{names} is used both as a summation index and as a free index."
+            )
+            if derivation.expect == "ill-formed":
+                return done(True, "rejected as ill-formed, as expected", [], reason)
+            return done(False, "ill-formed", [], reason)
+    if derivation.expect == "ill-formed":
+        return done(
+            False,
+            "failed",
+            [],
+            f"{derivation.where}: {derivation.id}: expected to be ill-formed, but every step is well-formed.",
+        )
+
+    matrix_form = any(_is_matrix(step) for step in steps)
+    if matrix_form and not derivation.sizes:
+        return done(
+            False,
+            "malformed",
+            [],
+            f"{derivation.where}: {derivation.id}: a matrix derivation must list concrete `sizes:` "
+            "(non-square ones) to be checked at.",
+        )
+
+    rng = random.Random(derivation.id)
+    pairs: list[PairResult] = []
+    cases: list[tuple[dict[str, int], dict[str, int], list[Any]]] | None = None
+    for number in range(1, len(steps)):
+        pair_started = time.perf_counter()
+        a, b = steps[number - 1], steps[number]
+        reason, method = "", ""
+        try:
+            with time_limit(derivation.timeout):
+                if not matrix_form:
+                    proved, left, right = prove_for_all_sizes(a, b, symbolic.definitions, ranges)
+                    if proved:
+                        method = "for all sizes" if symbolic.size_symbols else "for all values"
+                if not method:
+                    if cases is None:
+                        cases = [
+                            (
+                                sizes,
+                                values,
+                                [
+                                    s.doit() if isinstance(s, sympy.Basic) else s
+                                    for s in evaluate(derivation, Vocabulary(sizes, values)).steps
+                                ],
+                            )
+                            for sizes, values in concrete_cases(derivation, symbolic, ranges, steps)
+                        ]
+                    hows = set()
+                    for sizes, values, concrete in cases:
+                        equal, how, counterexample = compare_explicit(concrete[number - 1], concrete[number], rng)
+                        if not equal:
+                            reason = f"{_describe(sizes, values)}{counterexample}"
+                            if not matrix_form:
+                                explained = explain_difference(left, right)
+                                reason = f"{explained}; {reason}" if explained else reason
+                            break
+                        hows.add(how)
+                    else:
+                        if derivation.sizes:
+                            method = f"at {describe_sizes(derivation)} ({', '.join(sorted(hows))})"
+                        else:
+                            reason = (
+                                "unproved: no proof for all sizes was found, though the steps agree at the "
+                                "sizes and points tried; list `sizes:` to claim only those sizes"
+                                if symbolic.size_symbols
+                                else "unproved: no symbolic proof was found, though the steps agree at random points"
+                            )
+        except ProofTimeout:
+            reason = f"unproved: the check ran out of time after {derivation.timeout:g} s"
+        except DerivationError as error:
+            return done(False, "malformed", pairs, str(error))
+        seconds = time.perf_counter() - pair_started
+        pairs.append(PairResult(number, bool(method), method, seconds, reason))
+        if not method:
+            if derivation.expect == "unequal" and not reason.startswith("unproved"):
+                return done(True, "shown unequal by a counterexample, as expected", pairs, reason)
+            return done(
+                False,
+                "unproved" if reason.startswith("unproved") else "failed",
+                pairs,
+                _failure(derivation, number, evaluated.namespace, reason),
+            )
+    if derivation.expect == "unequal":
+        return done(
+            False,
+            "failed",
+            pairs,
+            f"{derivation.where}: {derivation.id}: expected the two steps to differ, but they are equal.",
+        )
+    methods = {pair.method for pair in pairs}
+    if len(methods) == 1 and next(iter(methods)).startswith("for all"):
+        status = "proved " + next(iter(methods))
+    else:
+        status = "checked " + "; ".join(sorted(methods))
+    return done(True, status, pairs)

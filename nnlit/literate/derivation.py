@@ -1,0 +1,283 @@
+"""Derivation blocks: read one from a chapter, and evaluate its steps.
+
+A block is written once, in the chapter, and everything else comes from it: the
+page prints the steps from these very expressions, and the checker proves each
+consecutive pair equal.
+
+````
+```derivation
+id: output-weight-gradient
+title: The gradient of one output weight
+given: |
+  n, m = sizes('n m')
+  ...
+assume: 1 <= j <= n, 1 <= k <= m
+sizes: n = 2..3, m = 2        (optional: check at these concrete sizes)
+expect: ill-formed            (optional: this block shows a rejected step)
+steps: |
+    D(E, w[j, k])
+  = D((t[k] - o_k)**2, w[j, k])      # only the k-th term of E holds w_jk
+```
+````
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import re
+import textwrap
+import tokenize
+from dataclasses import dataclass, field
+from typing import Any
+
+import sympy
+
+from nnlit.errors import NnlitError
+from nnlit.literate.markdown import Fence
+from nnlit.literate.vocabulary import Vocabulary
+
+KEYS = {"id", "title", "given", "assume", "sizes", "expect", "steps", "timeout"}
+EXPECTATIONS = {"equal", "ill-formed", "unequal"}
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_RANGE = re.compile(r"^\s*(\w+)\s*=\s*(\d+)\s*(?:\.\.\s*(\d+))?\s*$")
+
+
+class DerivationError(NnlitError):
+    """A malformed block: the message starts with `docs/<file>.md:<line>:`."""
+
+
+@dataclass(frozen=True)
+class Step:
+    source: str  # the expression as written
+    why: str  # the justification after `#`, may be empty
+    line: int  # line of the step in the chapter
+
+
+@dataclass
+class Derivation:
+    id: str
+    title: str
+    chapter: str
+    line: int  # line of the block's first content line
+    given: str
+    given_line: int
+    assume: list[tuple[str, str, str]]  # (low, index, high) as written
+    sizes: list[dict[str, int]]  # concrete sizes to check at; empty: for all sizes only
+    expect: str
+    steps: list[Step]
+    timeout: float
+    source: str = field(repr=False)
+
+    @property
+    def where(self) -> str:
+        return f"{self.chapter}:{self.line}"
+
+    def fail(self, line: int, message: str) -> DerivationError:
+        return DerivationError(f"{self.chapter}:{line}: {self.id}: {message}")
+
+
+def _split_comment(text: str) -> tuple[str, str]:
+    """Split `expr  # why` at the first comment token (a `#` inside a string stays)."""
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.COMMENT:
+                column = token.start[1]
+                return text[:column].rstrip(), token.string[1:].strip()
+    except (tokenize.TokenError, IndentationError):
+        pass
+    return text.rstrip(), ""
+
+
+def parse_steps(text: str, first_line: int, fail: Any) -> list[Step]:
+    """`expr` then `= expr` lines; a line not starting with `=` continues the step above."""
+    steps: list[tuple[list[str], list[str], int]] = []
+    for offset, raw in enumerate(text.splitlines()):
+        if not raw.strip():
+            continue
+        code, why = _split_comment(raw)
+        stripped = code.strip()
+        line = first_line + offset
+        if stripped.startswith("=") or not steps:
+            if steps and not stripped.startswith("="):
+                raise fail(line, "a step after the first must start with `=`.")
+            steps.append(([stripped.removeprefix("=").strip()], [why] if why else [], line))
+        else:
+            steps[-1][0].append(stripped)
+            if why:
+                steps[-1][1].append(why)
+    return [Step(" ".join(code).strip(), " ".join(why), line) for code, why, line in steps]
+
+
+def _parse_sizes(text: str, fail: Any, line: int) -> list[dict[str, int]]:
+    ranges: dict[str, range] = {}
+    for part in str(text).split(","):
+        found = _RANGE.match(part)
+        if not found:
+            raise fail(line, f"`sizes:` expects entries like `n = 2..4` or `m = 3`, not {part.strip()!r}.")
+        low = int(found.group(2))
+        high = int(found.group(3) or low)
+        if low < 1 or high < low:
+            raise fail(line, f"`sizes:` range {part.strip()!r} is empty or not positive.")
+        ranges[found.group(1)] = range(low, high + 1)
+    names = list(ranges)
+    return [dict(zip(names, values, strict=True)) for values in itertools.product(*ranges.values())]
+
+
+def _parse_assume(text: str, fail: Any, line: int) -> list[tuple[str, str, str]]:
+    bounds = []
+    for part in str(text or "").split(","):
+        if not part.strip():
+            continue
+        pieces = [p.strip() for p in part.split("<=")]
+        if len(pieces) != 3 or not all(pieces):
+            raise fail(line, f"`assume:` expects ranges like `1 <= j <= n`, not {part.strip()!r}.")
+        bounds.append((pieces[0], pieces[1], pieces[2]))
+    return bounds
+
+
+def read_keys(text: str, first_line: int, fail: Any) -> tuple[dict[str, str], dict[str, int]]:
+    """`key: value` lines at column 0; a value may go on in indented lines below (`key: |`).
+
+    Not YAML: a step list whose first line is indented more than the `= ...` lines
+    after it is natural here and an error in YAML.
+    """
+    values: dict[str, list[str]] = {}
+    lines: dict[str, int] = {}
+    current = None
+    for offset, raw in enumerate(text.splitlines()):
+        found = re.match(r"^([A-Za-z_][\w-]*):(.*)$", raw)
+        if found:
+            current = found.group(1)
+            if current in values:
+                raise fail(first_line + offset, f"the key `{current}:` appears twice.")
+            inline = found.group(2).strip()
+            values[current] = [] if inline in ("|", "") else [inline]
+            lines[current] = offset if values[current] else offset + 1  # where the value starts
+        elif raw.strip() and current is None:
+            raise fail(
+                first_line + offset, "a derivation block must start with `key: value` lines (id, given, steps, ...)."
+            )
+        elif raw.strip() and raw[:1] not in " \t":
+            raise fail(
+                first_line + offset, f"this line is neither `key: value` nor indented under a key: {raw.strip()!r}."
+            )
+        elif current is not None:
+            values[current].append(raw)
+    return {key: textwrap.dedent("\n".join(parts)).strip("\n") for key, parts in values.items()}, lines
+
+
+def parse(fence: Fence) -> Derivation:
+    """Read a derivation block; every malformation is an error with the chapter's line."""
+    text = fence.text
+
+    def fail(line: int, message: str) -> DerivationError:
+        return DerivationError(f"{fence.chapter}:{line}: {message}")
+
+    data, lines = read_keys(text, fence.line, fail)
+    unknown = set(data) - KEYS
+    if unknown:
+        name = sorted(unknown)[0]
+        raise fail(fence.line + lines.get(name, 0), f"unknown key `{name}:`; the keys are {', '.join(sorted(KEYS))}.")
+    ident = str(data.get("id") or "")
+    if not _ID.match(ident):
+        raise fail(fence.line, "a derivation needs an `id:` of lower-case letters, digits and dashes.")
+    steps_text = data.get("steps")
+    if not isinstance(steps_text, str) or not steps_text.strip():
+        raise fail(fence.line + lines.get("steps", 0), f"derivation {ident} has no `steps:`.")
+    steps_line = fence.line + lines["steps"]
+    steps = parse_steps(steps_text, steps_line, fail)
+    if len(steps) < 2:
+        raise fail(steps_line, f"derivation {ident} needs at least two steps to have something to check.")
+    expect = str(data.get("expect") or "equal")
+    if expect not in EXPECTATIONS:
+        raise fail(fence.line + lines.get("expect", 0), f"`expect:` must be one of {', '.join(sorted(EXPECTATIONS))}.")
+    if expect == "unequal" and len(steps) != 2:
+        raise fail(steps_line, "a block that expects `unequal` must have exactly two steps.")
+    try:
+        timeout = float(data.get("timeout", 20))
+    except ValueError:
+        timeout = -1.0
+    if not timeout > 0:
+        raise fail(fence.line + lines.get("timeout", 0), "`timeout:` must be a positive number of seconds.")
+    sizes = _parse_sizes(data["sizes"], fail, fence.line + lines["sizes"]) if data.get("sizes") else []
+    return Derivation(
+        id=ident,
+        title=str(data.get("title") or ident),
+        chapter=fence.chapter,
+        line=fence.line,
+        given=str(data.get("given") or ""),
+        given_line=fence.line + lines.get("given", 0),
+        assume=_parse_assume(data.get("assume"), fail, fence.line + lines.get("assume", 0)),
+        sizes=sizes,
+        expect=expect,
+        steps=steps,
+        timeout=float(timeout),
+        source=text,
+    )
+
+
+@dataclass
+class Evaluated:
+    """A derivation's steps as SymPy expressions, with the vocabulary that made them."""
+
+    vocabulary: Vocabulary
+    namespace: dict[str, Any]
+    steps: list[Any]
+    ranges: dict[sympy.Symbol, tuple[Any, Any]]  # free index -> (low, high)
+
+
+def _run_given(derivation: Derivation, namespace: dict[str, Any]) -> None:
+    try:
+        code = compile(derivation.given, derivation.chapter, "exec")
+    except SyntaxError as error:
+        line = derivation.given_line + (error.lineno or 1) - 1
+        raise derivation.fail(line, f"`given:` is not valid Python ({error.msg}).") from None
+    try:
+        exec(code, namespace)  # noqa: S102  (the book's own text, in a closed vocabulary)
+    except NameError as error:
+        raise derivation.fail(derivation.given_line, f"unknown name in `given:`: {error}.") from None
+    except Exception as error:  # noqa: BLE001  (any failure of the author's text is reported with its line)
+        raise derivation.fail(derivation.given_line, f"`given:` failed: {type(error).__name__}: {error}.") from None
+
+
+def evaluate_step(derivation: Derivation, number: int, namespace: dict[str, Any]) -> Any:
+    step = derivation.steps[number]
+    try:
+        code = compile(step.source, derivation.chapter, "eval")
+    except SyntaxError as error:
+        raise derivation.fail(
+            step.line, f"step {number + 1} is not an expression ({error.msg}): {step.source}"
+        ) from None
+    try:
+        value = eval(code, namespace)  # noqa: S307  (the book's own text, in a closed vocabulary)
+    except NameError as error:
+        raise derivation.fail(
+            step.line, f"step {number + 1} uses an unknown name: {error}; declare it in `given:`."
+        ) from None
+    except Exception as error:  # noqa: BLE001
+        raise derivation.fail(
+            step.line, f"step {number + 1} could not be evaluated: {type(error).__name__}: {error}."
+        ) from None
+    if isinstance(value, int | float):
+        value = sympy.sympify(value)
+    if not isinstance(value, sympy.Basic | sympy.MatrixBase):
+        raise derivation.fail(step.line, f"step {number + 1} is a {type(value).__name__}, not a formula.")
+    return value
+
+
+def evaluate(derivation: Derivation, vocabulary: Vocabulary) -> Evaluated:
+    """Run `given`, then every step, in the vocabulary's mode."""
+    namespace = vocabulary.namespace()
+    _run_given(derivation, namespace)
+    ranges = {}
+    for low, name, high in derivation.assume:
+        try:
+            ranges[sympy.Symbol(name, integer=True)] = (
+                sympy.sympify(eval(low, namespace)),  # noqa: S307
+                sympy.sympify(eval(high, namespace)),  # noqa: S307
+            )
+        except Exception as error:  # noqa: BLE001
+            raise derivation.fail(derivation.line, f"`assume:` range for {name} is not understood: {error}.") from None
+    steps = [evaluate_step(derivation, number, namespace) for number in range(len(derivation.steps))]
+    return Evaluated(vocabulary, namespace, steps, ranges)

@@ -1,0 +1,232 @@
+"""The book's LaTeX printer: SymPy expressions in the book's notation.
+
+- `w[j, k]` prints as w_{jk} (indices run together when each is one letter);
+- the sigmoid is sigma; partial derivatives are fractions with a curly d;
+- transposes are ^T, elementwise (Hadamard) products are odot, a column of
+  ones is a bold 1, and ||v||^2 is the squared length of v.
+
+Every formula inside a derivation on the site is printed by this module, from
+the very expression that the checker proved.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+import sympy
+from sympy.printing.latex import LatexPrinter
+from sympy.printing.precedence import PRECEDENCE
+
+
+def _leads_with_minus(expr: Any) -> bool:
+    """Whether a factor prints with a leading minus sign (-2, or -2 x)."""
+    if isinstance(expr, sympy.Number):
+        return bool(expr < 0)
+    return (
+        isinstance(expr, sympy.Mul) and bool(expr.args) and isinstance(expr.args[0], sympy.Number) and expr.args[0] < 0
+    )
+
+
+class BookLatexPrinter(LatexPrinter):
+    """SymPy's LaTeX printer with the notation of the book's notation chapter."""
+
+    def __init__(self, settings: dict[str, Any] | None = None) -> None:
+        super().__init__({"order": "none", "mul_symbol": None, **(settings or {})})
+
+    def _print_Mul(self, expr: sympy.Mul) -> str:
+        # An unevaluated product keeps its factors as written; a stray 1 says nothing,
+        # and a negative factor after the first needs brackets: eta (-2 x), not eta - 2 x.
+        factors = [arg for arg in expr.args if arg != 1]
+        if not factors:
+            return "1"
+        if len(factors) == 1:
+            return self._print(factors[0])
+        if any(_leads_with_minus(factor) for factor in factors[1:]):
+            parts = [self.parenthesize(factors[0], PRECEDENCE["Mul"])]
+            for factor in factors[1:]:
+                text = self.parenthesize(factor, PRECEDENCE["Mul"])
+                parts.append(rf"\left({text}\right)" if _leads_with_minus(factor) else text)
+            return " ".join(parts)
+        if len(factors) != len(expr.args):
+            expr = sympy.Mul(*factors, evaluate=False)
+        return super()._print_Mul(expr)
+
+    def _print_Indexed(self, expr: sympy.Indexed) -> str:
+        base = self._print(expr.base.label)
+        indices = [self._print(index) for index in expr.indices]
+        joined = "".join(indices) if all(len(i) == 1 for i in indices) else ",".join(indices)
+        return f"{base}_{{{joined}}}"
+
+    def _print_IndexedBase(self, expr: sympy.IndexedBase) -> str:
+        return self._print(expr.label)
+
+    def _print_sigmoid(self, expr: sympy.Expr, exp: str | None = None) -> str:
+        text = rf"\sigma\left({self._print(expr.args[0])}\right)"
+        return f"{text}^{{{exp}}}" if exp else text
+
+    def _print_ElementwiseSigmoid(self, expr: sympy.Basic) -> str:
+        return rf"\sigma\left({self._print(expr.args[0])}\right)"
+
+    def _print_Derivative(self, expr: sympy.Derivative) -> str:
+        (variable, count), *rest = expr.variable_count
+        if rest or count != 1:
+            return super()._print_Derivative(expr)
+        inner, wrt = expr.expr, self._print(variable)
+        if isinstance(inner, sympy.Symbol | sympy.Indexed | sympy.MatrixSymbol):
+            return rf"\frac{{\partial {self._print(inner)}}}{{\partial {wrt}}}"
+        return rf"\frac{{\partial}}{{\partial {wrt}}}\left({self._print(inner)}\right)"
+
+    def _print_Gradient(self, expr: sympy.Basic) -> str:
+        scalar, wrt = expr.args
+        return rf"\frac{{\partial {self._print(scalar)}}}{{\partial {self._print(wrt)}}}"
+
+    def _print_SquaredNorm(self, expr: sympy.Expr, exp: str | None = None) -> str:
+        return rf"\left\lVert {self._print(expr.args[0])} \right\rVert^{{2}}"
+
+    def _print_HadamardProduct(self, expr: sympy.Basic) -> str:
+        return r" \odot ".join(self.parenthesize(arg, 1000) for arg in expr.args)  # always bracket compounds
+
+    def _print_OneMatrix(self, expr: sympy.Basic) -> str:
+        return r"\mathbf{1}"
+
+    def _print_Transpose(self, expr: sympy.Basic) -> str:
+        inner = expr.args[0]
+        text = self._print(inner)
+        if not isinstance(inner, sympy.MatrixSymbol):
+            text = rf"\left({text}\right)"
+        return f"{text}^{{\\top}}"
+
+    def _print_KroneckerDelta(self, expr: sympy.Expr, exp: str | None = None) -> str:
+        i, j = (self._print(arg) for arg in expr.args)
+        text = rf"\delta_{{{i}{j}}}" if len(i) == len(j) == 1 else rf"\delta_{{{i},{j}}}"
+        return f"{text}^{{{exp}}}" if exp else text
+
+
+def book_latex(expr: Any) -> str:
+    """LaTeX for one expression, in the book's notation."""
+    return BookLatexPrinter().doprint(expr)
+
+
+# --- steps as written ------------------------------------------------------------------
+#
+# A step is printed from its own Python source, not from SymPy's reordered form:
+# the reader sees the factors in the order the author wrote and the checker read.
+# Names are looked up in the block's namespace, so `z_k = define('z_k', ...)` prints
+# as z_k and `w[j, k]` as w_{jk}.
+
+_ATOM, _POWER, _PRODUCT, _NEGATION, _SUM = 100, 40, 20, 15, 10
+
+
+class StepPrinter:
+    """LaTeX for the source text of one step (a Python expression)."""
+
+    def __init__(self, namespace: dict[str, Any]) -> None:
+        self.namespace = namespace
+
+    def print(self, source: str) -> str:
+        return self._latex(ast.parse(source, mode="eval").body)[0]
+
+    def _wrap(self, node: ast.AST, minimum: int) -> str:
+        text, precedence = self._latex(node)
+        return rf"\left({text}\right)" if precedence < minimum else text
+
+    def _name(self, name: str) -> str:
+        value = self.namespace.get(name)
+        if isinstance(value, sympy.IndexedBase):
+            return book_latex(value.label)
+        if isinstance(value, sympy.Basic):
+            return book_latex(value)
+        return book_latex(sympy.Symbol(name))
+
+    def _latex(self, node: ast.AST) -> tuple[str, int]:
+        method = getattr(self, f"_{type(node).__name__}", None)
+        if method is None:
+            raise ValueError(f"cannot print {type(node).__name__} in a step")
+        return method(node)
+
+    def _Constant(self, node: ast.Constant) -> tuple[str, int]:
+        return str(node.value), _ATOM
+
+    def _Name(self, node: ast.Name) -> tuple[str, int]:
+        return self._name(node.id), _ATOM
+
+    def _Subscript(self, node: ast.Subscript) -> tuple[str, int]:
+        items = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        indices = [self._latex(item)[0] for item in items]
+        joined = "".join(indices) if all(len(i) == 1 for i in indices) else ",".join(indices)
+        return f"{self._wrap(node.value, _ATOM)}_{{{joined}}}", _ATOM
+
+    def _Attribute(self, node: ast.Attribute) -> tuple[str, int]:
+        if node.attr != "T":
+            raise ValueError(f"cannot print the attribute .{node.attr}")
+        return rf"{self._wrap(node.value, _ATOM)}^{{\top}}", _POWER
+
+    def _UnaryOp(self, node: ast.UnaryOp) -> tuple[str, int]:
+        sign = {ast.USub: "-", ast.UAdd: "+"}[type(node.op)]
+        return f"{sign}{self._wrap(node.operand, _PRODUCT)}", _NEGATION
+
+    def _BinOp(self, node: ast.BinOp) -> tuple[str, int]:
+        op = type(node.op)
+        if op in (ast.Add, ast.Sub):
+            right = self._wrap(node.right, _SUM + 1 if op is ast.Sub else _SUM)
+            if op is ast.Add and right.startswith("-"):
+                right = rf"\left({right}\right)"
+            return f"{self._wrap(node.left, _SUM)} {'+' if op is ast.Add else '-'} {right}", _SUM
+        if op in (ast.Mult, ast.MatMult):
+            left = self._wrap(node.left, _NEGATION)
+            right = self._wrap(node.right, _PRODUCT + 1)
+            joiner = r" \cdot " if right[:1].isdigit() else " "
+            return f"{left}{joiner}{right}", _PRODUCT
+        if op is ast.Div:
+            return rf"\frac{{{self._latex(node.left)[0]}}}{{{self._latex(node.right)[0]}}}", _ATOM
+        if op is ast.Pow:
+            return f"{self._wrap(node.left, _ATOM)}^{{{self._latex(node.right)[0]}}}", _POWER
+        raise ValueError(f"cannot print the operator {op.__name__}")
+
+    def _Tuple(self, node: ast.Tuple) -> tuple[str, int]:
+        return ", ".join(self._latex(item)[0] for item in node.elts), _ATOM
+
+    def _Call(self, node: ast.Call) -> tuple[str, int]:
+        name = node.func.id if isinstance(node.func, ast.Name) else ""
+        args = node.args
+        text = [self._latex(arg)[0] for arg in args]
+        if name == "sigmoid":
+            return rf"\sigma\left({text[0]}\right)", _ATOM
+        if name == "exp":
+            return f"e^{{{text[0]}}}", _POWER
+        if name in ("log", "tanh"):
+            return rf"\{name}\left({text[0]}\right)", _ATOM
+        if name == "sqrt":
+            return rf"\sqrt{{{text[0]}}}", _ATOM
+        if name == "Rational":
+            return rf"\frac{{{text[0]}}}{{{text[1]}}}", _ATOM
+        if name in ("D", "grad"):
+            wrt = text[1]
+            if isinstance(args[0], ast.Name | ast.Subscript):
+                return rf"\frac{{\partial {text[0]}}}{{\partial {wrt}}}", _ATOM
+            return rf"\frac{{\partial}}{{\partial {wrt}}}\left({text[0]}\right)", _PRODUCT
+        if name == "Sum":
+            body = self._wrap(args[0], _PRODUCT)
+            parts = [
+                (self._latex(limit.elts[0])[0], *(self._latex(e)[0] for e in limit.elts[1:])) for limit in args[1:]
+            ]
+            sums = "".join(rf"\sum_{{{v}={lo}}}^{{{hi}}} " for v, lo, hi in parts)
+            return f"{sums}{body}", _PRODUCT
+        if name == "delta":
+            joined = "".join(text) if all(len(t) == 1 for t in text) else ",".join(text)
+            return rf"\delta_{{{joined}}}", _ATOM
+        if name == "hadamard":
+            return r" \odot ".join(self._wrap(arg, _PRODUCT + 1) for arg in args), _PRODUCT
+        if name == "ones":
+            return r"\mathbf{1}", _ATOM
+        if name == "squared_error":
+            return rf"\left\lVert {text[0]} - {self._wrap(args[1], _SUM + 1)} \right\rVert^{{2}}", _POWER
+        if name == "entry":
+            return rf"\left({text[0]}\right)_{{{''.join(text[1:])}}}", _ATOM
+        raise ValueError(f"cannot print a call to {name or 'this function'}")
+
+
+def step_latex(source: str, namespace: dict[str, Any]) -> str:
+    """LaTeX for a step as written, in the book's notation."""
+    return StepPrinter(namespace).print(source)

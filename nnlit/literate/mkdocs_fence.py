@@ -1,0 +1,97 @@
+"""Render a derivation block as the reader sees it.
+
+pymdown's superfences calls `format_derivation` for every ```` ```derivation ````
+fence. The steps are printed by the book's LaTeX printer from the very
+expressions that `nnlit verify` checks; the justifications stand beside them;
+a line under the chain says how the block is checked; and a folded box shows
+the source the checker reads.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from typing import Any
+
+from nnlit.literate.checker import describe_sizes
+from nnlit.literate.derivation import Derivation, evaluate, parse
+from nnlit.literate.latex import step_latex
+from nnlit.literate.markdown import Fence, read_fences
+from nnlit.literate.vocabulary import Vocabulary
+
+# Set by the MkDocs hook `mkdocs_derivations.py` before each page is rendered.
+PAGE: dict[str, Any] = {"chapter": None, "root": None}
+
+_INLINE_MATH = re.compile(r"\$([^$]+)\$")
+
+
+def _locate(source: str) -> Fence:
+    """The chapter and line of the block being rendered (for messages and the source box)."""
+    chapter, root = PAGE.get("chapter"), PAGE.get("root")
+    if chapter and root:
+        for fence in read_fences(Path(root) / chapter, Path(root)):
+            if fence.lang == "derivation" and fence.text.strip() == source.strip():
+                return fence
+    return Fence(chapter or "docs/unknown.md", 1, "derivation", {}, frozenset(), source)
+
+
+def claim(derivation: Derivation, size_names: list[str]) -> str:
+    """What the page may say about how the block is checked (`nnlit verify` enforces it)."""
+    if derivation.expect == "ill-formed":
+        return (
+            "The checker rejects this block as ill-formed: "
+            "an index is used both as a summation index and as a free index."
+        )
+    if derivation.expect == "unequal":
+        return "The checker shows that these two sides are <em>not</em> equal, with a numeric counterexample."
+    if derivation.sizes:
+        return (
+            "Each step is checked equal to the one before at the concrete sizes "
+            f"{html.escape(describe_sizes(derivation))}."
+        )
+    if size_names:
+        names = ", ".join(f"\\({name}\\)" for name in size_names)
+        return f"Each step is proved equal to the one before for all sizes {_math_spans(names)}."
+    return "Each step is proved equal to the one before, for all values of its variables."
+
+
+def _math_spans(text: str) -> str:
+    return re.sub(r"\\\((.+?)\\\)", r'<span class="arithmatex">\\(\1\\)</span>', text)
+
+
+def _justification(text: str) -> str:
+    """Plain words, with `$...$` as inline math."""
+    escaped = html.escape(text)
+    return _INLINE_MATH.sub(r'<span class="arithmatex">\\(\1\\)</span>', escaped)
+
+
+def render(derivation: Derivation) -> str:
+    vocabulary = Vocabulary()
+    namespace = evaluate(derivation, vocabulary).namespace  # also rejects a step that does not evaluate
+    rows = []
+    for number, step in enumerate(derivation.steps):
+        latex = step_latex(step.source, namespace)
+        math = latex if number == 0 else f"= {latex}"
+        rows.append(
+            f'<li class="derivation-step"><div class="arithmatex">\\[{html.escape(math)}\\]</div>'
+            f'<div class="derivation-why">{_justification(step.why)}</div></li>'
+        )
+    anchor = f"derivation-{derivation.id}"
+    return (
+        f'<div class="derivation" id="{anchor}">'
+        f'<p class="derivation-title"><a class="derivation-anchor" href="#{anchor}">{html.escape(derivation.title)}</a>'
+        f' <code class="derivation-id">{derivation.id}</code></p>'
+        f'<ol class="derivation-steps">{"".join(rows)}</ol>'
+        f'<p class="derivation-check">{claim(derivation, list(vocabulary.size_symbols))} '
+        f"Checked by SymPy in <code>nnlit verify</code> and the test suite.</p>"
+        f'<details class="derivation-source"><summary>The source that was checked '
+        f"({html.escape(derivation.chapter)}, line {derivation.line})</summary>"
+        f"<pre><code>{html.escape(derivation.source)}</code></pre></details>"
+        "</div>"
+    )
+
+
+def format_derivation(source: str, language: str, class_name: str, options: dict, md: Any, **kwargs: Any) -> str:
+    """The superfences formatter for ```` ```derivation ```` blocks."""
+    return render(parse(_locate(source)))

@@ -1,0 +1,90 @@
+"""`nnlit verify`: find the book's derivations, check them, and report one line each."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from nnlit.errors import NnlitError
+from nnlit.literate.checker import Result, check
+from nnlit.literate.derivation import Derivation, DerivationError, parse
+from nnlit.literate.markdown import all_chapters, chapters_in_order, read_fences
+
+
+def derivations_in(chapter: Path, root: Path) -> list[Derivation | DerivationError]:
+    """A chapter's derivation blocks, in order; a malformed block is returned as its error."""
+    found: list[Derivation | DerivationError] = []
+    for fence in read_fences(chapter, root):
+        if fence.lang == "derivation":
+            try:
+                found.append(parse(fence))
+            except DerivationError as error:
+                found.append(error)
+    return found
+
+
+def book_chapters(root: Path, paths: list[Path] | None = None) -> list[Path]:
+    """The chapters to check: those given, else the nav's chapters then any others under docs/."""
+    if paths:
+        chapters = []
+        for path in paths:
+            resolved = path if path.is_absolute() else root / path
+            if not resolved.is_file() or resolved.suffix != ".md":
+                raise NnlitError(f"{path} is not a Markdown chapter (expected a file like docs/why-oj.md).")
+            chapters.append(resolved.resolve())
+        return chapters
+    in_nav = [chapter.resolve() for chapter in chapters_in_order(root)]
+    return in_nav + [c.resolve() for c in all_chapters(root) if c.resolve() not in in_nav]
+
+
+def check_duplicate_ids(items: list[Derivation | DerivationError]) -> list[DerivationError]:
+    seen: dict[str, Derivation] = {}
+    errors = []
+    for item in items:
+        if isinstance(item, Derivation):
+            if item.id in seen:
+                errors.append(
+                    DerivationError(f"{item.where}: the id {item.id} is already used at {seen[item.id].where}.")
+                )
+            seen.setdefault(item.id, item)
+    return errors
+
+
+def format_result(result: Result, times: bool = False) -> str:
+    derivation = result.derivation
+    line = f"{derivation.id:<34} {derivation.where:<24} {result.status}  ({result.seconds:.2f} s)"
+    if not result.ok:
+        line = f"{result.message}\n  ({derivation.id}: {result.status}, {result.seconds:.2f} s)"
+    if times:
+        line += "".join(
+            f"\n    steps {pair.number}-{pair.number + 1}: {pair.seconds:.3f} s  {pair.method or 'not shown'}"
+            for pair in result.pairs
+        )
+    return line
+
+
+def verify_book(root: Path, paths: list[Path] | None = None, times: bool = False, out: TextIO = sys.stdout) -> int:
+    """Check every derivation; print one line per derivation; 0 if all hold, 1 otherwise."""
+    root = root.resolve()
+    items: list[Derivation | DerivationError] = []
+    for chapter in book_chapters(root, paths):
+        items.extend(derivations_in(chapter, root))
+    items.extend(check_duplicate_ids(items))
+    failures = 0
+    total = 0.0
+    for item in items:
+        if isinstance(item, DerivationError):
+            failures += 1
+            print(str(item), file=out)
+            continue
+        result = check(item)
+        total += result.seconds
+        failures += not result.ok
+        print(format_result(result, times), file=out)
+    checked = sum(isinstance(item, Derivation) for item in items)
+    if not checked and not failures:
+        print("no derivations found.", file=out)
+    verdict = "all hold" if not failures else f"{failures} failed"
+    print(f"{checked} derivations, {verdict}, {total:.1f} s of checking.", file=out)
+    return 1 if failures else 0
