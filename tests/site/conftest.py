@@ -159,8 +159,7 @@ class PageRecord:
         return [
             url
             for url in self.requests
-            if urlsplit(url).scheme not in ("data", "blob", "about")
-            and urlsplit(url).netloc != local
+            if urlsplit(url).scheme not in ("data", "blob", "about") and urlsplit(url).netloc != local
         ]
 
     def problems(self) -> list[str]:
@@ -177,12 +176,18 @@ OpenPage = Callable[..., tuple[Any, PageRecord]]
 VisitPage = Callable[..., tuple[Any, Any, PageRecord]]
 
 
+def _console_text(msg: Any) -> str:
+    """A console message with where it came from (resource errors only say what failed)."""
+    where = msg.location.get("url", "") if msg.location else ""
+    return f"{msg.text} [{where[:120]}]" if where else msg.text
+
+
 def _record(page: Any, record: PageRecord) -> None:
     """Attach listeners that fill `record` with what `page` does."""
     page.on("request", lambda request: record.requests.append(request.url))
     page.on(
         "console",
-        lambda msg: record.console_errors.append(msg.text) if msg.type == "error" else None,
+        lambda msg: record.console_errors.append(_console_text(msg)) if msg.type == "error" else None,
     )
     page.on("pageerror", lambda error: record.page_errors.append(str(error)))
     page.on(
@@ -247,9 +252,7 @@ def visit_page(browser: Any, site_server: str) -> VisitPage:
     closes the context. For tests, `open_page` below closes it for you.
     """
 
-    def visit(
-        path: str, color_scheme: str = "light", context: Any = None
-    ) -> tuple[Any, Any, PageRecord]:
+    def visit(path: str, color_scheme: str = "light", context: Any = None) -> tuple[Any, Any, PageRecord]:
         return open_site_page(browser, site_server, path, color_scheme, context)
 
     return visit

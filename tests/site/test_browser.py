@@ -120,9 +120,7 @@ def page_audits(visit_page: VisitPage, site_pages: list[str]) -> dict[str, PageA
             math = page.evaluate(AUDIT_MATH)
             raw = page.evaluate(RAW_TEX)
             page.close()
-            audits[path] = PageAudit(
-                path, record, math["formulas"], math["containers"], math["problems"], raw
-            )
+            audits[path] = PageAudit(path, record, math["formulas"], math["containers"], math["problems"], raw)
     finally:
         if context is not None:
             context.close()
@@ -132,9 +130,7 @@ def page_audits(visit_page: VisitPage, site_pages: list[str]) -> dict[str, PageA
 def _report(failures: dict[str, list[str]]) -> str:
     """One block per failing page, one line per problem."""
     return "\n".join(
-        f"/{path}:\n" + "\n".join(f"  {line}" for line in lines)
-        for path, lines in failures.items()
-        if lines
+        f"/{path}:\n" + "\n".join(f"  {line}" for line in lines) for path, lines in failures.items() if lines
     )
 
 
@@ -213,11 +209,8 @@ def test_chapter_has_no_horizontal_scrolling(open_page: OpenPage) -> None:
     page, _ = open_page(CHAPTER)
     width = page.evaluate(AUDIT_WIDTH)
     assert width["scrollWidth"] <= width["clientWidth"], (
-        f"/{CHAPTER} scrolls sideways at 1280 px: "
-        f"{width['scrollWidth']} px of content in {width['clientWidth']} px"
+        f"/{CHAPTER} scrolls sideways at 1280 px: {width['scrollWidth']} px of content in {width['clientWidth']} px"
     )
     assert not width["overflowing"], "\n".join(width["overflowing"])
     if width["scrolling"]:
-        warnings.warn(
-            f"/{CHAPTER} at 1280 px: " + "; ".join(width["scrolling"]), UserWarning, stacklevel=1
-        )
+        warnings.warn(f"/{CHAPTER} at 1280 px: " + "; ".join(width["scrolling"]), UserWarning, stacklevel=1)
