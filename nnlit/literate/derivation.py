@@ -90,18 +90,21 @@ def _split_comment(text: str) -> tuple[str, str]:
 
 
 def parse_steps(text: str, first_line: int, fail: Any) -> list[Step]:
-    """`expr` then `= expr` lines; a line not starting with `=` continues the step above."""
+    """`expr` then `= expr` lines; a line indented deeper than its step's first line continues it."""
     steps: list[tuple[list[str], list[str], int]] = []
+    indent = 0
     for offset, raw in enumerate(text.splitlines()):
         if not raw.strip():
             continue
         code, why = _split_comment(raw)
         stripped = code.strip()
         line = first_line + offset
+        depth = len(raw) - len(raw.lstrip())
         if stripped.startswith("=") or not steps:
-            if steps and not stripped.startswith("="):
-                raise fail(line, "a step after the first must start with `=`.")
             steps.append(([stripped.removeprefix("=").strip()], [why] if why else [], line))
+            indent = depth
+        elif depth <= indent:
+            raise fail(line, "a step after the first must start with `=` (or, to continue a step, indent it deeper).")
         else:
             steps[-1][0].append(stripped)
             if why:
