@@ -22,6 +22,7 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
+
 from nnlit.training import DEFAULT_RECIPE, confusion_matrix, train_network
 
 RECIPE = DEFAULT_RECIPE  # the classic recipe, also the network other commands use by default

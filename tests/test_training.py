@@ -8,11 +8,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from nnlit.mnist import load_mnist, scale_pixels
-from nnlit.network import Network
 
 from nnlit import training
 from nnlit.errors import NnlitError
+from nnlit.mnist import load_mnist, scale_pixels
+from nnlit.network import Network
 
 RESULTS = Path(__file__).resolve().parents[1] / "docs" / "results" / "training.json"
 CLASSIC = {"data": "mnist-10k", "hidden": 100, "lr": 0.3, "epochs": 1, "batch": 1, "seed": 0}
