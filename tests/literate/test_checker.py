@@ -44,7 +44,7 @@ def test_a_wrong_last_step_fails_with_the_chapters_line_both_sides_and_why(new: 
     fence = mutated("output-weight-gradient", LAST, new)
     result = check(parse(fence))
     assert not result.ok and result.status == "failed"
-    line = fence.line + fence.text.splitlines().index(next(l for l in fence.text.splitlines() if new.strip() in l))
+    line = fence.line + fence.text.splitlines().index(next(row for row in fence.text.splitlines() if new.strip() in row))
     first, before, after, reason = result.message.splitlines()[:4]
     assert first == f"docs/why-oj.md:{line}: output-weight-gradient: step 5 does not follow from step 4."
     assert before.startswith("  step 4: - 2") or before.startswith("  step 4: -2")
