@@ -44,7 +44,8 @@ def test_a_wrong_last_step_fails_with_the_chapters_line_both_sides_and_why(new: 
     fence = mutated("output-weight-gradient", LAST, new)
     result = check(parse(fence))
     assert not result.ok and result.status == "failed"
-    line = fence.line + fence.text.splitlines().index(next(row for row in fence.text.splitlines() if new.strip() in row))
+    rows = fence.text.splitlines()
+    line = fence.line + rows.index(next(row for row in rows if new.strip() in row))
     first, before, after, reason = result.message.splitlines()[:4]
     assert first == f"docs/why-oj.md:{line}: output-weight-gradient: step 5 does not follow from step 4."
     assert before.startswith("  step 4: - 2") or before.startswith("  step 4: -2")
@@ -94,9 +95,6 @@ def test_expect_unequal_passes_only_with_a_counterexample() -> None:
     assert not result.ok and "expected the two steps to differ" in result.message
 
 
-MATRIX_GIVEN = "W = matrix('W', m, n)\n  x = vector('x', n)\n  e = vector('e', m)\n  n, m = 0, 0"
-
-
 def matrix_block(second: str, sizes: str) -> Fence:
     text = (
         "id: back\ngiven: |\n  n, m = sizes('n m')\n  W = matrix('W', m, n)\n  e = vector('e', m)\n"
@@ -112,7 +110,8 @@ def test_matrix_steps_are_checked_at_the_listed_sizes_and_a_missing_transpose_is
 
 
 def test_a_matrix_derivation_without_sizes_is_refused() -> None:
-    text = "id: back\ngiven: |\n  n, m = sizes('n m')\n  W = matrix('W', m, n)\n  e = vector('e', m)\nsteps: |\n    W.T*e\n  = W.T*e\n"
+    given = "  n, m = sizes('n m')\n  W = matrix('W', m, n)\n  e = vector('e', m)\n"
+    text = f"id: back\ngiven: |\n{given}steps: |\n    W.T*e\n  = W.T*e\n"
     result = check(parse(Fence("docs/c.md", 1, "derivation", {}, frozenset(), text)))
     assert not result.ok and "must list concrete `sizes:`" in result.message
 
