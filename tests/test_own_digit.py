@@ -104,7 +104,7 @@ def test_a_test_digit_survives_the_round_trip(tmp_path: Path) -> None:
 def test_unreadable_file_names_the_file(tmp_path: Path) -> None:
     path = tmp_path / "notes.png"
     path.write_text("this is not a picture")
-    with pytest.raises(NnlitError, match=r"notes\.png cannot be read as an image"):
+    with pytest.raises(NnlitError, match=r"notes\.png is not a picture in a format Pillow can read"):
         own_digit.load_digit_image(path)
 
 
