@@ -173,7 +173,7 @@ class PageRecord:
 
 
 OpenPage = Callable[..., tuple[Any, PageRecord]]
-VisitPage = Callable[..., tuple[Any, Any, PageRecord]]
+VisitPages = Callable[..., tuple[Any, list[tuple[Any, PageRecord]]]]
 
 
 def _console_text(msg: Any) -> str:
@@ -222,44 +222,55 @@ WAIT_FOR_MATH = """async () => {
 }"""
 
 
-def open_site_page(
-    browser: Any, server: str, path: str, color_scheme: str = "light", context: Any = None
-) -> tuple[Any, Any, PageRecord]:
-    """Open `path` of the site; returns (context, page, record).
-
-    Opens a fresh 1280 px wide context unless `context` is given (reusing one
-    lets the browser cache MathJax between pages). Returns once the page has
-    loaded, MathJax has finished and fonts are in. The caller closes the context.
-    """
-    if context is None:
-        context = browser.new_context(viewport=VIEWPORT, color_scheme=color_scheme)
+def _start(context: Any, server: str, path: str) -> tuple[Any, PageRecord]:
+    """Open a recorded page in `context` and start loading `path` without waiting."""
     page = context.new_page()
     record = PageRecord(server=server)
     _record(page, record)
-    page.goto(urljoin(server, path), wait_until="load")
+    page.goto(urljoin(server, path), wait_until="commit")
+    return page, record
+
+
+def _finish(page: Any, record: PageRecord) -> None:
+    """Wait until the page has loaded, MathJax has finished and fonts are in."""
+    page.wait_for_load_state("load")
     failure = page.evaluate(WAIT_FOR_MATH)
     if failure:
         record.page_errors.append(f"MathJax failed: {failure}")
-    return context, page, record
+
+
+def open_site_pages(
+    browser: Any, server: str, paths: list[str], color_scheme: str = "light"
+) -> tuple[Any, list[tuple[Any, PageRecord]]]:
+    """Open `paths` in one fresh 1280 px wide context, all at once; returns
+    (context, [(page, record), ...]) once every page is ready.
+
+    Loading the pages side by side (one tab each) rather than one after another
+    keeps the whole-site audit fast as the book grows. The caller closes the context.
+    """
+    context = browser.new_context(viewport=VIEWPORT, color_scheme=color_scheme)
+    opened = [_start(context, server, path) for path in paths]
+    for page, record in opened:
+        _finish(page, record)
+    return context, opened
 
 
 @pytest.fixture(scope="session")
-def visit_page(browser: Any, site_server: str) -> VisitPage:
-    """A function that opens a site page; returns (context, page, record).
+def visit_pages(browser: Any, site_server: str) -> VisitPages:
+    """A function that opens site pages together; returns (context, [(page, record), ...]).
 
-    visit_page("why-oj/"), visit_page("", color_scheme="dark"), or
-    visit_page("why-oj/", context=context) to reuse a context. The caller
-    closes the context. For tests, `open_page` below closes it for you.
+    visit_pages(["", "why-oj/"]) or visit_pages(["why-oj/"], color_scheme="dark").
+    The caller closes the context. For tests, `open_page` below closes it for you.
     """
 
-    def visit(path: str, color_scheme: str = "light", context: Any = None) -> tuple[Any, Any, PageRecord]:
-        return open_site_page(browser, site_server, path, color_scheme, context)
+    def visit(paths: list[str], color_scheme: str = "light") -> tuple[Any, list[tuple[Any, PageRecord]]]:
+        return open_site_pages(browser, site_server, paths, color_scheme)
 
     return visit
 
 
 @pytest.fixture
-def open_page(visit_page: VisitPage) -> Iterator[OpenPage]:
+def open_page(visit_pages: VisitPages) -> Iterator[OpenPage]:
     """Open site pages: open_page("why-oj/") or open_page("", color_scheme="dark").
 
     Each call gets a fresh context (so a stored palette or search never leaks
@@ -268,7 +279,7 @@ def open_page(visit_page: VisitPage) -> Iterator[OpenPage]:
     contexts: list[Any] = []
 
     def open_(path: str, color_scheme: str = "light") -> tuple[Any, PageRecord]:
-        context, page, record = visit_page(path, color_scheme)
+        context, [(page, record)] = visit_pages([path], color_scheme)
         contexts.append(context)
         return page, record
 

@@ -9,7 +9,7 @@ and measured.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.browser
 
 # The fixtures' types (defined in conftest.py, which is not imported here).
 OpenPage = Callable[..., tuple[Any, Any]]
-VisitPage = Callable[..., tuple[Any, Any, Any]]
+VisitPages = Callable[..., tuple[Any, list[tuple[Any, Any]]]]
 
 CHAPTER = "why-oj/"
 
@@ -29,7 +29,6 @@ CHAPTER = "why-oj/"
 # the formula's TeX (MathJax keeps it on its math items).
 AUDIT_MATH = """async () => {
   document.querySelectorAll("details").forEach((d) => { d.open = true; });
-  await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
   const problems = [];
   const texOf = new Map();
   if (window.MathJax && MathJax.startup && MathJax.startup.document) {
@@ -106,24 +105,17 @@ class PageAudit:
 
 
 @pytest.fixture(scope="module")
-def page_audits(visit_page: VisitPage, site_pages: list[str]) -> dict[str, PageAudit]:
-    """Visit every page once and keep what each visit recorded, keyed by page path.
-
-    One browser context serves all pages, as it would for a reader going through
-    the book: the browser caches MathJax instead of fetching it for every page.
-    """
+def page_audits(visit_pages: VisitPages, site_pages: list[str]) -> dict[str, PageAudit]:
+    """Visit every page once and keep what each visit recorded, keyed by page path."""
+    context, opened = visit_pages(site_pages)
     audits: dict[str, PageAudit] = {}
-    context = None
     try:
-        for path in site_pages:
-            context, page, record = visit_page(path, context=context)
+        for path, (page, record) in zip(site_pages, opened, strict=True):
             math = page.evaluate(AUDIT_MATH)
             raw = page.evaluate(RAW_TEX)
-            page.close()
             audits[path] = PageAudit(path, record, math["formulas"], math["containers"], math["problems"], raw)
     finally:
-        if context is not None:
-            context.close()
+        context.close()
     return audits
 
 
@@ -172,10 +164,21 @@ def test_search_finds_the_sigmoid_chapter(open_page: OpenPage) -> None:
     assert not record.problems(), "\n".join(record.problems())
 
 
+@pytest.fixture(scope="module")
+def chapter_pages(visit_pages: VisitPages) -> Iterator[dict[str, tuple[Any, Any]]]:
+    """The chapter opened once per colour scheme, {"light": (page, record), "dark": ...},
+    shared by the screenshot and the layout tests."""
+    light, [light_page] = visit_pages([CHAPTER], color_scheme="light")
+    dark, [dark_page] = visit_pages([CHAPTER], color_scheme="dark")
+    yield {"light": light_page, "dark": dark_page}
+    light.close()
+    dark.close()
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_chapter_screenshot(open_page: OpenPage, artifacts_dir: Path, scheme: str) -> None:
+def test_chapter_screenshot(chapter_pages: dict[str, tuple[Any, Any]], artifacts_dir: Path, scheme: str) -> None:
     """Saves test-artifacts/why-oj-<scheme>.png (full page, 1280 px) for a human to look at."""
-    page, record = open_page(CHAPTER, color_scheme=scheme)
+    page, record = chapter_pages[scheme]
     expected = "slate" if scheme == "dark" else "default"
     assert page.locator("body").get_attribute("data-md-color-scheme") == expected
     page.screenshot(path=str(artifacts_dir / f"why-oj-{scheme}.png"), full_page=True)
@@ -205,8 +208,8 @@ AUDIT_WIDTH = """() => {
 }"""
 
 
-def test_chapter_has_no_horizontal_scrolling(open_page: OpenPage) -> None:
-    page, _ = open_page(CHAPTER)
+def test_chapter_has_no_horizontal_scrolling(chapter_pages: dict[str, tuple[Any, Any]]) -> None:
+    page, _ = chapter_pages["light"]
     width = page.evaluate(AUDIT_WIDTH)
     assert width["scrollWidth"] <= width["clientWidth"], (
         f"/{CHAPTER} scrolls sideways at 1280 px: {width['scrollWidth']} px of content in {width['clientWidth']} px"
