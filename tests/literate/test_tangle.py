@@ -4,7 +4,7 @@ import pytest
 
 from nnlit.errors import NnlitError
 from nnlit.literate import tangle
-from tests.literate.conftest import BookMaker, fence
+from tests.helpers import BookMaker, fence
 
 FIRST = "# One\n\n" + fence(
     "python", "import math\n\n\ndef area(r):\n    return math.pi * r**2", 'title="nnlit/shapes.py"'

@@ -1,17 +1,18 @@
-"""A throwaway book in a temporary folder, for testing the machinery on small chapters."""
+"""Fixtures shared by the tests: a throwaway book for testing the machinery on small chapters."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-BookMaker = Callable[..., Path]
+from tests.helpers import BookMaker
 
 
 @pytest.fixture
 def make_book(tmp_path: Path) -> BookMaker:
+    """make_book({"c.md": text}, nav=[...]) writes docs/, nnlit/ and a mkdocs.yml; returns the root."""
+
     def make(chapters: dict[str, str], nav: list[str] | None = None) -> Path:
         root = tmp_path / "book"
         (root / "docs").mkdir(parents=True, exist_ok=True)
@@ -24,7 +25,3 @@ def make_book(tmp_path: Path) -> BookMaker:
         return root
 
     return make
-
-
-def fence(lang: str, body: str, info: str = "") -> str:
-    return f"```{lang}{(' ' + info) if info else ''}\n{body.strip(chr(10))}\n```\n"
