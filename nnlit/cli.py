@@ -63,6 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="chapters to check (default: all)")
     verify.add_argument("--times", action="store_true", help="also print the seconds of every step pair")
 
+    mutate = commands.add_parser("mutate", help="make small mistakes in every step and check that verify catches them")
+    mutate.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="chapters to mutate (default: all)")
+
     train = commands.add_parser("train", help="train the network and print its test accuracy")
     train.add_argument("--data", default="mnist-10k", choices=["mnist-10k", "mnist"])
     train.add_argument("--hidden", type=_positive_int, default=100)
@@ -112,6 +115,12 @@ def _verify(args: argparse.Namespace) -> int:
     return verify_book(args.root, args.paths, times=args.times)
 
 
+def _mutate(args: argparse.Namespace) -> int:
+    from nnlit.literate.mutate import mutate_book
+
+    return mutate_book(args.root, args.paths)
+
+
 def _train(args: argparse.Namespace) -> int:
     from nnlit.training import train_command
 
@@ -136,7 +145,14 @@ def _backquery(args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS = {"tangle": _tangle, "verify": _verify, "train": _train, "predict": _predict, "backquery": _backquery}
+_COMMANDS = {
+    "mutate": _mutate,
+    "tangle": _tangle,
+    "verify": _verify,
+    "train": _train,
+    "predict": _predict,
+    "backquery": _backquery,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

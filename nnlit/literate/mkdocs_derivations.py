@@ -1,19 +1,44 @@
-"""MkDocs hook: tell the derivation renderer which chapter it is rendering.
+"""MkDocs hooks for derivations: the page being rendered, and equation references.
 
 superfences' formatter sees only a block's text; messages and the source box
-need its chapter and line, so this hook records the page before it renders.
+need its chapter and line, so a hook records the page before it renders. The
+equation numbers are computed once per build, and `{eq:some-id}` in a chapter's
+prose becomes a link "(2.3)" to that derivation, on whichever page it is.
 """
 
 from __future__ import annotations
 
+import posixpath
+import re
 from pathlib import Path
 from typing import Any
 
+from mkdocs.exceptions import PluginError
+
 from nnlit.literate import mkdocs_fence
+from nnlit.literate.numbering import equation_numbers
+
+_REFERENCE = re.compile(r"\{eq:([a-z0-9-]+)\}")
+
+
+def on_pre_build(config: Any) -> None:
+    root = Path(config["docs_dir"]).parent
+    mkdocs_fence.PAGE["numbers"] = equation_numbers(root)
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     docs_dir = Path(config["docs_dir"])
     mkdocs_fence.PAGE["root"] = str(docs_dir.parent)
     mkdocs_fence.PAGE["chapter"] = f"{docs_dir.name}/{page.file.src_uri}"
-    return markdown
+    numbers = mkdocs_fence.PAGE["numbers"]
+
+    def link(found: re.Match[str]) -> str:
+        equation = numbers.get(found.group(1))
+        if equation is None:
+            chapter = f"{docs_dir.name}/{page.file.src_uri}"
+            raise PluginError(f"{chapter}: {{eq:{found.group(1)}}} names no numbered derivation.")
+        here = posixpath.dirname(page.file.src_uri)
+        target = posixpath.relpath(equation.page, here or ".")
+        return f"[({equation.number})]({target}#{equation.anchor})"
+
+    return _REFERENCE.sub(link, markdown)

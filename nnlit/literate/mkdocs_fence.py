@@ -21,7 +21,7 @@ from nnlit.literate.markdown import Fence, read_fences
 from nnlit.literate.vocabulary import Vocabulary
 
 # Set by the MkDocs hook `mkdocs_derivations.py` before each page is rendered.
-PAGE: dict[str, Any] = {"chapter": None, "root": None}
+PAGE: dict[str, Any] = {"chapter": None, "root": None, "numbers": {}}
 
 _INLINE_MATH = re.compile(r"\$([^$]+)\$")
 
@@ -78,9 +78,12 @@ def render(derivation: Derivation) -> str:
             f'<div class="derivation-why">{_justification(step.why)}</div></li>'
         )
     anchor = f"derivation-{derivation.id}"
+    equation = PAGE.get("numbers", {}).get(derivation.id)
+    number = f'<span class="derivation-number">({equation.number})</span> ' if equation else ""
     return (
         f'<div class="derivation" id="{anchor}">'
-        f'<p class="derivation-title"><a class="derivation-anchor" href="#{anchor}">{html.escape(derivation.title)}</a>'
+        f'<p class="derivation-title">{number}<a class="derivation-anchor" href="#{anchor}">'
+        f"{html.escape(derivation.title)}</a>"
         f' <code class="derivation-id">{derivation.id}</code></p>'
         f'<ol class="derivation-steps">{"".join(rows)}</ol>'
         f'<p class="derivation-check">{claim(derivation, list(vocabulary.size_symbols))} '

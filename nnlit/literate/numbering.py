@@ -1,0 +1,47 @@
+"""Stable equation numbers: derivation k of chapter c is (c.k), in book order.
+
+Chapters are numbered in mkdocs.yml's nav order, the home page (index.md) not
+counted; within a chapter, derivations that prove an equality are numbered in
+order (blocks that show a rejected step get no number). Pages and references
+both use this one table, so a number and its link never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from nnlit.literate.derivation import Derivation, DerivationError, parse
+from nnlit.literate.markdown import chapters_in_order, read_fences
+
+
+@dataclass(frozen=True)
+class Equation:
+    id: str
+    number: str  # e.g. "2.3"
+    page: str  # the chapter's path inside docs/, e.g. "why-oj.md"
+
+    @property
+    def anchor(self) -> str:
+        return f"derivation-{self.id}"
+
+
+def equation_numbers(root: Path) -> dict[str, Equation]:
+    """Every numbered derivation of the book, by id."""
+    table: dict[str, Equation] = {}
+    docs = root / "docs"
+    chapters = [chapter for chapter in chapters_in_order(root) if chapter.name != "index.md"]
+    for chapter_number, chapter in enumerate(chapters, start=1):
+        count = 0
+        for fence in read_fences(chapter, root):
+            if fence.lang != "derivation":
+                continue
+            try:
+                derivation: Derivation = parse(fence)
+            except DerivationError:
+                continue  # reported by the renderer and by nnlit verify
+            if derivation.expect == "equal":
+                count += 1
+                page = chapter.relative_to(docs).as_posix()
+                table[derivation.id] = Equation(derivation.id, f"{chapter_number}.{count}", page)
+    return table

@@ -1,0 +1,63 @@
+"""The mutation tool: every wrong step is rejected, every harmless change proved equal."""
+
+from pathlib import Path
+
+from nnlit.literate.derivation import parse
+from nnlit.literate.markdown import Fence
+from nnlit.literate.mutate import Mutant, judge, mutants_of, mutate_chapter
+
+ROOT = Path(__file__).resolve().parents[2]
+
+BLOCK = """id: probe
+given: |
+  n = sizes('n')
+  i, j, k = indices('i j k')
+  w, o = arrays('w o')
+assume: 1 <= j <= n
+steps: |
+    D(Sum(w[i, k]*o[i], (i, 1, n)), w[j, k])
+  = o[j]
+"""
+
+
+def derivation():
+    return parse(Fence("docs/c.md", 1, "derivation", {}, frozenset(), BLOCK))
+
+
+def test_mutants_cover_the_kinds_of_mistake() -> None:
+    kinds = {mutant.kind for mutant in mutants_of(derivation())}
+    assert {"drop a factor", "swap the order of a product", "swap two indices", "k for j", "i for k"} <= kinds
+
+
+def test_a_wrong_mutant_is_killed_and_a_harmless_one_is_equivalent() -> None:
+    assert judge(derivation(), Mutant(1, "k for j", "o[k]")).verdict == "killed"
+    harmless = judge(derivation(), Mutant(0, "swap the order of a product", "D(Sum(o[i]*w[i, k], (i, 1, n)), w[j, k])"))
+    assert harmless.verdict == "equivalent"
+
+
+def test_a_survivor_is_reported_with_its_line_and_fails_the_run(monkeypatch, make_book, capsys) -> None:
+    import nnlit.literate.mutate as mutate
+    from nnlit.literate.checker import Result
+    from tests.helpers import fence
+
+    # A checker that accepts every step but cannot prove a mutant equal to the original:
+    # exactly the hole that mutation testing exists to expose.
+    def lenient(derivation):
+        proving_equivalence = len(derivation.steps) == 2 and derivation.steps[0].line == derivation.steps[1].line
+        return Result(derivation, not proving_equivalence, "stub", 0.0)
+
+    monkeypatch.setattr(mutate, "check", lenient)
+    root = make_book({"c.md": "# C\n\n" + fence("derivation", BLOCK)})
+    assert mutate.mutate_book(root) == 1
+    out = capsys.readouterr().out
+    assert "docs/c.md:12: probe: mutant survived (k for j): o[k]" in out
+    assert "0% rejected or proved equivalent" in out
+
+
+def test_every_mutant_of_the_seed_chapter_is_rejected_or_proved_equivalent() -> None:
+    report = mutate_chapter(ROOT / "docs/why-oj.md", ROOT)
+    assert report.outcomes, "the seed chapter has derivations to mutate"
+    survivors = [o for o in report.outcomes if o.verdict == "survived"]
+    assert not survivors, survivors
+    assert report.count("killed") > 100
+    assert report.skipped == ["shadowed-index"]
