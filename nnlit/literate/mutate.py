@@ -171,8 +171,9 @@ def mutate_chapter(chapter: Path, root: Path, out: TextIO | None = None) -> Chap
     return report
 
 
-def mutate_book(root: Path, paths: list[Path] | None = None, out: TextIO = sys.stdout) -> int:
+def mutate_book(root: Path, paths: list[Path] | None = None, out: TextIO | None = None) -> int:
     """Print the kill rate per chapter; 0 if every mutant is killed or proved equivalent."""
+    out = out or sys.stdout
     root = root.resolve()
     started = time.perf_counter()
     survivors = 0

@@ -64,8 +64,9 @@ def format_result(result: Result, times: bool = False) -> str:
     return line
 
 
-def verify_book(root: Path, paths: list[Path] | None = None, times: bool = False, out: TextIO = sys.stdout) -> int:
+def verify_book(root: Path, paths: list[Path] | None = None, times: bool = False, out: TextIO | None = None) -> int:
     """Check every derivation; print one line per derivation; 0 if all hold, 1 otherwise."""
+    out = out or sys.stdout
     root = root.resolve()
     items: list[Derivation | DerivationError] = []
     for chapter in book_chapters(root, paths):
