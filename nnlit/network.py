@@ -3,7 +3,7 @@
 #   docs/matrix.md
 #   docs/backquery.md
 # Edit the chapters, then run `nnlit tangle`; hand edits here are refused.
-# sha256 of the text below: c49403f65daa7659566ba76c052fc89524771bb355d5417a093760d68842c032
+# sha256 of the text below: 3b0a069a965afd873e860d2f468251c9148277f94bb7e13ab1a7c3168816cece
 
 # docs/forward.md:81
 """The three-layer sigmoid network of the book: forward pass, gradients, backquery.
@@ -186,7 +186,100 @@ def batch_gradients(
     return delta_h.T @ x / batch, delta_o.T @ h / batch  # mean of the outer products
 
 
-# docs/matrix.md:283
+# docs/matrix.md:305
+def sigmoid_in_place(z: np.ndarray, small: np.ndarray, negative: np.ndarray) -> None:
+    """z <- sigmoid(z), the formula of nnlit.activations.sigmoid with no new arrays.
+
+    With s = e^(-|z|): sigmoid(z) = 1 / (1 + s) where z >= 0 and s / (1 + s) where
+    z < 0. `small` (same shape and dtype as z) and `negative` (bool) are scratch space.
+    """
+    cap = -np.log(np.finfo(z.dtype).tiny)  # e^(-cap) is the smallest normal float
+    np.less(z, 0, out=negative)
+    np.abs(z, out=small)
+    np.minimum(small, cap, out=small)
+    np.negative(small, out=small)
+    np.exp(small, out=small)  # s = e^(-|z|), in (0, 1]: it cannot overflow
+    np.add(small, 1, out=z)  # z holds 1 + s
+    np.divide(small, z, out=small)  # s / (1 + s), the value where z < 0
+    np.divide(1, z, out=z)  # 1 / (1 + s), the value where z >= 0
+    np.copyto(z, small, where=negative)
+
+
+class Trainer:
+    """The steps of Network.train_batch, with every array allocated once.
+
+    One step: H = sigmoid(X W_ih^T), O = sigmoid(H W_ho^T),
+    Delta_o = -2 (T - O) . O . (1 - O), Delta_h = (Delta_o W_ho) . H . (1 - H),
+    W_ho -= (lr / 2) Delta_o^T H / B, W_ih -= (lr / 2) Delta_h^T X / B.
+    The inputs and targets must have the network's dtype and hold finite numbers.
+    """
+
+    def __init__(self, network: Network, batch: int) -> None:
+        n, nh, m = network.sizes
+        dtype = network.dtype
+        self.network = network
+        self.x, self.t = np.empty((batch, n), dtype), np.empty((batch, m), dtype)  # the batch's rows X and T
+        self.h, self.o = np.empty((batch, nh), dtype), np.empty((batch, m), dtype)  # H and O
+        self.delta_h, self.delta_o = np.empty((batch, nh), dtype), np.empty((batch, m), dtype)
+        self.sent_back = np.empty((batch, m), dtype)  # Delta_o, or -2 (T - O) for the classic rule
+        self.scratch_h, self.scratch_o = np.empty((batch, nh), dtype), np.empty((batch, m), dtype)
+        self.negative_h, self.negative_o = np.empty((batch, nh), bool), np.empty((batch, m), bool)
+        self.grad_ih, self.grad_ho = np.empty((nh, n), dtype), np.empty((m, nh), dtype)
+
+    def gradients(
+        self, inputs: np.ndarray, targets: np.ndarray, rows: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(dE/dW_ih, dE/dW_ho) of the mean error over inputs[rows], in the trainer's own arrays."""
+        b = len(rows)
+        x, t, h, o = self.x[:b], self.t[:b], self.h[:b], self.o[:b]
+        delta_h, delta_o, sent_back = self.delta_h[:b], self.delta_o[:b], self.sent_back[:b]
+        w_ih, w_ho = self.network.w_ih, self.network.w_ho
+        np.take(inputs, rows, axis=0, out=x)  # X: row b is sample rows[b]
+        np.take(targets, rows, axis=0, out=t)
+        np.matmul(x, w_ih.T, out=h)
+        sigmoid_in_place(h, self.scratch_h[:b], self.negative_h[:b])  # H = sigmoid(X W_ih^T)
+        np.matmul(h, w_ho.T, out=o)
+        sigmoid_in_place(o, self.scratch_o[:b], self.negative_o[:b])  # O = sigmoid(H W_ho^T)
+        np.subtract(t, o, out=sent_back)
+        sent_back *= -2  # -2 (T - O)
+        np.multiply(sent_back, o, out=delta_o)
+        one_minus = np.subtract(1, o, out=self.scratch_o[:b])
+        delta_o *= one_minus  # Delta_o = -2 (T - O) . O . (1 - O)
+        if self.network.rule == "exact":
+            sent_back[...] = delta_o  # the gradient sends Delta_o back; the classic rule -2 (T - O)
+        np.matmul(sent_back, w_ho, out=delta_h)
+        delta_h *= h
+        one_minus = np.subtract(1, h, out=self.scratch_h[:b])
+        delta_h *= one_minus  # Delta_h = (Delta_o W_ho) . H . (1 - H)
+        outer_products(delta_o, h, out=self.grad_ho)  # sum over the batch of delta_o h^T
+        outer_products(delta_h, x, out=self.grad_ih)  # sum over the batch of delta_h x^T
+        self.grad_ho /= b  # the mean, not the sum
+        self.grad_ih /= b
+        return self.grad_ih, self.grad_ho
+
+    def step(self, inputs: np.ndarray, targets: np.ndarray, rows: np.ndarray) -> None:
+        """One training step on the samples inputs[rows]: W <- W - (lr / 2) dE/dW."""
+        grad_ih, grad_ho = self.gradients(inputs, targets, rows)
+        step = self.network.learning_rate / 2  # the 2 of d(t - o)^2/do is absorbed into the learning rate
+        grad_ih *= step
+        grad_ho *= step
+        self.network.w_ih -= grad_ih
+        self.network.w_ho -= grad_ho
+
+
+def outer_products(delta: np.ndarray, signals: np.ndarray, out: np.ndarray) -> None:
+    """out <- Delta^T S, the sum over the rows b of delta_b s_b^T.
+
+    One row is one outer product, computed elementwise: a general matrix product
+    with an inner dimension of 1 is much slower.
+    """
+    if len(delta) == 1:
+        np.multiply(delta[0][:, np.newaxis], signals[0], out=out)
+    else:
+        np.matmul(delta.T, signals, out=out)
+
+
+# docs/matrix.md:434
 #: Bumped whenever the layout of a saved model changes; load refuses other versions.
 FORMAT_VERSION = 1
 
