@@ -2,24 +2,42 @@
 
 The book must render its math with no network, so MathJax 3 is taken from the
 pip package ``django-static-mathjax`` and copied into the site, rather than loaded
-from a CDN. Each hook does one job and stays small, so that a later move to
-another site generator only has to port a few lines.
+from a CDN. Each chapter's Jupyter notebook (``nnlit.literate.notebooks``) is
+generated into the site under ``notebooks/`` with a download link on the
+chapter, and the API reference page lists the package's modules in book order.
+Each hook does one job and stays small, so that a later move to another site
+generator only has to port a few lines.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import posixpath
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 import nnlit
+from nnlit.literate.markdown import chapters_in_order, read_fences
+from nnlit.literate.notebooks import chapter_notebook
+from nnlit.literate.numbering import equation_numbers
+from nnlit.literate.tangle import tangled_fences
 
 #: Where the copied MathJax lives inside the built site. mkdocs.yml's
 #: ``extra_javascript`` names ``javascripts/mathjax/tex-chtml.js`` under it.
 SITE_MATHJAX_DIR = "javascripts/mathjax"
+
+#: Where the chapters' notebooks go inside the built site: notebooks/<chapter>.ipynb.
+SITE_NOTEBOOK_DIR = "notebooks"
+
+#: The line of docs/api.md that the list of modules replaces.
+API_MARKER = "<!-- nnlit:api -->"
+
+#: Nav titles by page path inside docs/, filled by `on_nav` for the API page's links.
+_NAV_TITLES: dict[str, str] = {}
 
 #: The MathJax files the site needs, relative to MathJax's ``es5/`` directory:
 #: the TeX-to-CommonHTML bundle, the web fonts it loads, and the TeX extensions
@@ -72,7 +90,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
-def on_files(files: Files, *, config: MkDocsConfig) -> Files:
+def add_mathjax(files: Files, config: MkDocsConfig) -> None:
     """Add MathJax's script and fonts to the site's files.
 
     Adding them as MkDocs files (rather than copying after the build) means
@@ -94,4 +112,82 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
                 dest_uri=dest_uri,
             )
         )
+
+
+def _root(config: MkDocsConfig) -> Path:
+    return Path(config.config_file_path).parent
+
+
+def notebook_chapters(config: MkDocsConfig) -> list[str]:
+    """The chapters that get a notebook, as paths inside docs/: every nav page but the home page
+    and the API reference (which holds no text of its own)."""
+    docs = Path(config.docs_dir)
+    pages = [chapter.relative_to(docs).as_posix() for chapter in chapters_in_order(_root(config))]
+    return [page for page in pages if page not in ("index.md", "api.md")]
+
+
+def notebook_uri(chapter: str) -> str:
+    """notebooks/why-oj.ipynb for why-oj.md."""
+    return f"{SITE_NOTEBOOK_DIR}/{chapter.removesuffix('.md').replace('/', '-')}.ipynb"
+
+
+def add_notebooks(files: Files, config: MkDocsConfig) -> None:
+    """Generate every chapter's notebook as a file of the site (so `mkdocs serve` has them too)."""
+    root = _root(config)
+    numbers = equation_numbers(root)
+    for chapter in notebook_chapters(config):
+        text = chapter_notebook(Path(config.docs_dir) / chapter, root, config.site_url or "", numbers)
+        files.append(File.generated(config, notebook_uri(chapter), content=text))
+
+
+def api_modules(config: MkDocsConfig) -> dict[str, list[str]]:
+    """Each generated module (as a dotted name), in book order, with the chapters it is written in."""
+    root, docs = _root(config), Path(config.docs_dir)
+    modules: dict[str, list[str]] = {}
+    for chapter in chapters_in_order(root):
+        for fence in tangled_fences(read_fences(chapter, root)):
+            name = fence.attrs["title"].removesuffix(".py").replace("/", ".")
+            page = chapter.relative_to(docs).as_posix()
+            if page not in modules.setdefault(name, []):
+                modules[name].append(page)
+    return modules
+
+
+def api_markdown(modules: dict[str, list[str]], titles: dict[str, str]) -> str:
+    """A table of modules and their chapters, then one mkdocstrings entry per module."""
+    rows = ["| Module | Written in |", "| --- | --- |"]
+    for name, chapters in modules.items():
+        links = ", ".join(f"[{titles.get(page, page)}]({page})" for page in chapters)
+        rows.append(f"| [`{name}`][{name}] | {links} |")
+    entries = [f"::: {name}" for name in modules]
+    return "\n".join(rows) + "\n\n" + "\n\n".join(entries) + "\n"
+
+
+def on_files(files: Files, *, config: MkDocsConfig) -> Files:
+    """Add MathJax (see `add_mathjax`) and the chapters' notebooks to the site's files."""
+    add_mathjax(files, config)
+    add_notebooks(files, config)
     return files
+
+
+def on_nav(nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
+    """Remember the nav's page titles, for the API reference's links to chapters."""
+    _NAV_TITLES.clear()
+    _NAV_TITLES.update({page.file.src_uri: page.title for page in nav.pages})
+    return nav
+
+
+def on_page_markdown(markdown: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
+    """Fill in the API reference's list of modules; end each chapter with a link to its notebook."""
+    source = page.file.src_uri
+    if API_MARKER in markdown:
+        return markdown.replace(API_MARKER, api_markdown(api_modules(config), _NAV_TITLES))
+    if source not in notebook_chapters(config):
+        return markdown
+    link = posixpath.relpath(notebook_uri(source), posixpath.dirname(page.url) or ".")
+    return (
+        markdown.rstrip("\n") + "\n\n"
+        f'<p class="nnlit-notebook">Run this chapter yourself: '
+        f'<a href="{link}" download>download it as a Jupyter notebook</a> '
+        "(prose, math and code in the chapter's order; it needs the <code>nnlit</code> package installed).</p>\n"
+    )

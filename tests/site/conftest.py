@@ -98,14 +98,17 @@ def site_pages(built_site: Path) -> list[str]:
     """Every page of the site as a path relative to its root ("" for the home page).
 
     Read from the built sitemap.xml, which MkDocs writes from the nav and every
-    other page, so a new chapter is tested without editing the tests.
+    other page, so a new chapter is tested without editing the tests; plus every
+    other folder with an index.html, such as the whole book on one page
+    (print_page/), which plugins write outside the sitemap.
     """
     tree = ET.parse(built_site / "sitemap.xml")
     locs = [el.text or "" for el in tree.iter() if el.tag.endswith("}loc") or el.tag == "loc"]
     root = min(locs, key=len)  # the home page's URL is the site_url itself
-    pages = sorted(loc[len(root) :] for loc in locs if loc.startswith(root))
+    pages = {loc[len(root) :] for loc in locs if loc.startswith(root)}
+    pages |= {f"{index.parent.relative_to(built_site).as_posix()}/" for index in built_site.glob("*/**/index.html")}
     assert pages, "the sitemap lists no pages"
-    return pages
+    return sorted(pages)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -1,0 +1,134 @@
+"""MkDocs hook: a "Cite this page" box at the end of every chapter.
+
+Students cite the chapter they used, so each chapter ends with a folded box
+holding an APA reference and a BibTeX entry that name the chapter's title, the
+book, the package version (``nnlit.__version__``) and the page's own URL
+(``site_url`` + the page's URL). The authors, the book's title and the year come
+from ``CITATION.cff``, so the box and the citation file never disagree. The home
+page gets no box: it is the book, which CITATION.cff already cites.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from mkdocs.exceptions import PluginError
+
+import nnlit
+
+#: Characters that mean something to LaTeX outside math, escaped in BibTeX fields.
+_LATEX_SPECIAL = re.compile(r"([&%#_{}])")
+_MATH = re.compile(r"(\$[^$]+\$)")
+_HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """What a reference to one chapter names."""
+
+    key: str  # the BibTeX key, e.g. "nnlit2026:why-oj"
+    title: str  # the chapter's title as written in its heading (may hold $...$ math)
+    book: str
+    authors: str
+    year: str
+    version: str
+    url: str
+
+
+def book_metadata(root: Path) -> dict[str, Any]:
+    """CITATION.cff as a dict; a missing or unreadable file fails the build in one sentence."""
+    path = root / "CITATION.cff"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise PluginError(f"{path.name} could not be read for the cite boxes: {error}") from None
+    if not isinstance(data, dict) or not data.get("title") or not data.get("authors"):
+        raise PluginError(f"{path.name} needs a title and authors for the cite boxes.")
+    return data
+
+
+def _author_names(data: dict[str, Any]) -> str:
+    """CFF authors as one string: an entity's `name`, or a person's `given-names family-names`."""
+    names = []
+    for author in data["authors"]:
+        name = author.get("name") or " ".join(
+            part for part in (author.get("given-names"), author.get("family-names")) if part
+        )
+        names.append(str(name))
+    return " and ".join(names)
+
+
+def chapter_title(markdown: str, fallback: str) -> str:
+    """The chapter's first-level heading as written, else the nav title."""
+    found = _HEADING.search(markdown)
+    return found.group(1) if found else fallback
+
+
+def _bibtex_text(text: str) -> str:
+    """Escape LaTeX's special characters outside `$...$`; keep math, braced so BibTeX leaves its case alone."""
+    parts = _MATH.split(text)
+    return "".join(f"{{{part}}}" if _MATH.fullmatch(part) else _LATEX_SPECIAL.sub(r"\\\1", part) for part in parts)
+
+
+def bibtex(citation: Citation) -> str:
+    """A BibTeX @misc entry (understood by BibTeX and BibLaTeX alike)."""
+    fields = [
+        ("author", f"{{{citation.authors}}}"),  # double braces: an organisation, not "authors, The nnlit"
+        ("title", _bibtex_text(citation.title)),
+        ("howpublished", f"In {_bibtex_text(citation.book)}, version {citation.version}"),
+        ("year", citation.year),
+        ("version", citation.version),
+        ("url", citation.url),
+    ]
+    body = ",\n".join(f"  {name:<12} = {{{value}}}" for name, value in fields)
+    return f"@misc{{{citation.key},\n{body}\n}}"
+
+
+def apa(citation: Citation) -> str:
+    """An APA 7 reference in Markdown: Author. (Year). *Chapter*. In *Book* (Version x). URL"""
+    return (
+        f"{citation.authors}. ({citation.year}). {citation.title}. "
+        f"In *{citation.book}* (Version {citation.version}). <{citation.url}>"
+    )
+
+
+def cite_box(citation: Citation) -> str:
+    """The folded admonition appended to a chapter's Markdown (superfences renders the code block)."""
+    code = "\n".join(f"    {line}" for line in bibtex(citation).splitlines())
+    return (
+        '\n\n??? cite "Cite this page"\n\n'
+        f"    **APA**\n\n    {apa(citation)}\n\n"
+        f"    **BibTeX**\n\n    ```bibtex\n{code}\n    ```\n"
+    )
+
+
+def page_citation(markdown: str, page: Any, config: Any) -> Citation:
+    """The citation of one page, from CITATION.cff, the package version and the page's URL."""
+    data = book_metadata(Path(config["config_file_path"]).parent)
+    released = str(data.get("date-released", ""))
+    if not re.match(r"^\d{4}", released):
+        raise PluginError("CITATION.cff needs date-released (YYYY-MM-DD) for the cite boxes' year.")
+    site_url = config.get("site_url") or ""
+    if not site_url:
+        raise PluginError("mkdocs.yml needs site_url: the cite boxes name each page's URL.")
+    slug = page.file.src_uri.removesuffix(".md").replace("/", "-")
+    return Citation(
+        key=f"nnlit{released[:4]}:{slug}",
+        title=chapter_title(markdown, page.title or slug),
+        book=str(data["title"]),
+        authors=_author_names(data),
+        year=released[:4],
+        version=nnlit.__version__,
+        url=site_url.rstrip("/") + "/" + page.url,
+    )
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    """Append the cite box to every page but the home page."""
+    if page.is_homepage:
+        return markdown
+    return markdown.rstrip("\n") + cite_box(page_citation(markdown, page, config))

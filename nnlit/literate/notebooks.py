@@ -1,0 +1,162 @@
+"""A Jupyter notebook per chapter: the prose, the math and the code, in the chapter's order.
+
+A reader who wants to run a chapter top to bottom downloads its notebook from the
+chapter's page. The notebook is made from the chapter's Markdown, block by block:
+
+- prose (with its `$...$` and `$$...$$` math, which Jupyter renders as it is)
+  becomes markdown cells;
+- every Python block becomes a code cell, in order. Blocks titled with a module
+  (`nnlit/activations.py`) are ordinary code cells too, so the notebook defines
+  the package's functions itself before the examples use them; examples that
+  import from the installed package still work;
+- a derivation block becomes a markdown cell with its steps printed by the
+  book's LaTeX printer, the same printer the page uses, and a note that the
+  chain is checked by `nnlit verify` (the notebook shows the claim, it does not
+  re-run the checker);
+- other blocks (console sessions, text) stay in the prose as code.
+
+`{eq:id}` references become links "(c.k)" to the equation on the website, and
+links between chapters point to the website, since the notebook stands alone.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from nnlit.literate.derivation import DerivationError, evaluate, parse
+from nnlit.literate.latex import step_latex
+from nnlit.literate.markdown import Fence, read_fences
+from nnlit.literate.numbering import Equation, equation_numbers
+from nnlit.literate.vocabulary import Vocabulary
+
+_REFERENCE = re.compile(r"\{eq:([a-z0-9-]+)\}")
+_CHAPTER_LINK = re.compile(r"\]\((?!https?:|#)([^)#\s]+)\.md(#[^)\s]*)?\)")
+_INLINE_MATH = re.compile(r"\$([^$]+)\$")
+
+#: What the notebook runs on: a Python 3 kernel with the nnlit package installed.
+METADATA: dict[str, Any] = {
+    "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+    "language_info": {"name": "python", "pygments_lexer": "ipython3"},
+}
+
+
+@dataclass(frozen=True)
+class Cell:
+    kind: str  # "markdown" or "code"
+    source: str
+
+
+def page_url(site_url: str, chapter: str) -> str:
+    """The website address of a chapter given as a path inside docs/ ("why-oj.md" -> ".../why-oj/")."""
+    stem = chapter.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        stem = stem.removesuffix("index").rstrip("/")
+    return site_url.rstrip("/") + "/" + (f"{stem}/" if stem else "")
+
+
+def _prose(text: str, numbers: dict[str, Equation], site_url: str) -> str:
+    """Prose for a markdown cell: equation references and chapter links made absolute."""
+
+    def reference(found: re.Match[str]) -> str:
+        equation = numbers.get(found.group(1))
+        if equation is None:
+            return found.group(0)
+        return f"[({equation.number})]({page_url(site_url, equation.page)}#{equation.anchor})"
+
+    def chapter_link(found: re.Match[str]) -> str:
+        return f"]({page_url(site_url, found.group(1) + '.md')}{found.group(2) or ''})"
+
+    return _CHAPTER_LINK.sub(chapter_link, _REFERENCE.sub(reference, text)).strip("\n")
+
+
+def derivation_markdown(fence: Fence, numbers: dict[str, Equation]) -> str:
+    """A derivation as Markdown: its number and title, each step as display math with its reason."""
+    try:
+        derivation = parse(fence)
+        namespace = evaluate(derivation, Vocabulary()).namespace
+    except DerivationError as error:
+        return f"*This derivation could not be read: {error}*"
+    equation = numbers.get(derivation.id)
+    number = f"({equation.number}) " if equation else ""
+    lines = [f"**{number}{derivation.title}** (`{derivation.id}`)", ""]
+    for index, step in enumerate(derivation.steps):
+        latex = step_latex(step.source, namespace)
+        lines.append(f"$$ {'' if index == 0 else '= '}{latex} $$")
+        if step.why:
+            lines.append(f"*{step.why}*" if not _INLINE_MATH.search(step.why) else step.why)
+        lines.append("")
+    if derivation.expect == "equal":
+        lines.append("Each step is checked equal to the one before by SymPy in `nnlit verify` and the test suite.")
+    elif derivation.expect == "unequal":
+        lines.append("`nnlit verify` checks that these two sides are *not* equal, with a numeric counterexample.")
+    else:
+        lines.append("`nnlit verify` checks that this block is rejected as ill-formed.")
+    return "\n".join(lines)
+
+
+def _is_code(fence: Fence) -> bool:
+    return fence.lang in ("python", "py")
+
+
+def chapter_cells(chapter: Path, root: Path, site_url: str, numbers: dict[str, Equation] | None = None) -> list[Cell]:
+    """The cells of one chapter's notebook, in the chapter's order."""
+    numbers = equation_numbers(root) if numbers is None else numbers
+    lines = chapter.read_text(encoding="utf-8").splitlines()
+    cells: list[Cell] = []
+    prose_start = 0  # index of the first line not yet put in a cell
+
+    def flush(end: int) -> None:
+        text = _prose("\n".join(lines[prose_start:end]), numbers, site_url)
+        if text.strip():
+            cells.append(Cell("markdown", text))
+
+    for fence in read_fences(chapter, root):
+        opening = fence.line - 2  # 0-based index of the ``` line
+        if lines[opening] != lines[opening].lstrip():
+            continue  # a block inside an admonition or a list stays in the prose
+        closing = fence.line - 1 + len(fence.text.splitlines())
+        if _is_code(fence):
+            flush(opening)
+            cells.append(Cell("code", fence.text.rstrip("\n")))
+        elif fence.lang == "derivation":
+            flush(opening)
+            cells.append(Cell("markdown", derivation_markdown(fence, numbers)))
+        else:
+            continue
+        prose_start = closing + 1
+    flush(len(lines))
+    return cells
+
+
+def notebook(cells: list[Cell]) -> dict[str, Any]:
+    """An nbformat 4.5 notebook (stable cell ids, so a rebuild gives the same file)."""
+
+    def cell_json(index: int, cell: Cell) -> dict[str, Any]:
+        source = cell.source.splitlines(keepends=True)
+        base: dict[str, Any] = {"cell_type": cell.kind, "id": f"cell-{index}", "metadata": {}, "source": source}
+        if cell.kind == "code":
+            base.update(execution_count=None, outputs=[])
+        return base
+
+    return {
+        "cells": [cell_json(index, cell) for index, cell in enumerate(cells, start=1)],
+        "metadata": METADATA,
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+
+def chapter_notebook(chapter: Path, root: Path, site_url: str, numbers: dict[str, Equation] | None = None) -> str:
+    """The chapter's notebook as the text of an .ipynb file."""
+    cells = chapter_cells(chapter, root, site_url, numbers)
+    return json.dumps(notebook(cells), indent=1, ensure_ascii=False) + "\n"
+
+
+def code_cells(notebook_text: str) -> list[str]:
+    """The code cells' sources, in order (what `Run all` runs)."""
+    data = json.loads(notebook_text)
+    return ["".join(cell["source"]) for cell in data["cells"] if cell["cell_type"] == "code"]

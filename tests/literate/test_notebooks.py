@@ -1,0 +1,113 @@
+"""A chapter's notebook: valid nbformat, the chapter's order, and code that runs top to bottom."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from nnlit.literate.markdown import read_fences
+from nnlit.literate.notebooks import chapter_cells, chapter_notebook, code_cells, page_url
+from nnlit.literate.numbering import equation_numbers
+from tests.helpers import BookMaker
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = ROOT / "docs" / "why-oj.md"
+SITE = "https://example.org/book/"
+
+SMALL_CHAPTER = """# A chapter
+
+Some prose with $x^2$ and a link to [the other chapter](other.md#part).
+
+```python title="nnlit/thing.py"
+def double(x: float) -> float:
+    return 2 * x
+```
+
+Then an example:
+
+```python
+assert double(3) == 6
+```
+
+```derivation
+id: square-slope
+title: The slope of a square
+given: |
+  x = scalars('x')
+assume:
+steps: |
+    D(x**2, x)
+  = 2*x              # the power rule
+```
+
+As {eq:square-slope} shows, and as the shell says:
+
+```console
+$ nnlit verify
+```
+"""
+
+
+@pytest.fixture(scope="module")
+def seed_notebook() -> str:
+    return chapter_notebook(SEED, ROOT, SITE)
+
+
+def test_the_seed_notebook_is_valid_nbformat_4(seed_notebook: str) -> None:
+    nbformat = pytest.importorskip("nbformat", reason="nbformat is in the test extra")
+    nbformat.validate(nbformat.reads(seed_notebook, as_version=4))
+
+
+def test_every_python_block_becomes_a_code_cell_in_order(seed_notebook: str) -> None:
+    blocks = [f.text.rstrip("\n") for f in read_fences(SEED, ROOT) if f.lang == "python"]
+    assert blocks, "the seed chapter has no Python blocks"
+    assert code_cells(seed_notebook) == blocks
+
+
+def test_the_seed_notebook_runs_top_to_bottom(seed_notebook: str) -> None:
+    """Run all: every code cell, in order, in one namespace, as a kernel would."""
+    namespace: dict[str, object] = {"__name__": "__main__"}
+    printed = io.StringIO()
+    cells = code_cells(seed_notebook)
+    for number, source in enumerate(cells, start=1):
+        code = compile(source, f"why-oj.ipynb, code cell {number}", "exec")
+        with contextlib.redirect_stdout(printed):
+            exec(code, namespace)  # noqa: S102 - the book's own code
+    # The titled cells defined the package's functions in the notebook itself.
+    assert float(namespace["sigmoid"](0.0)) == 0.5
+    assert callable(namespace["output_weight_gradient"])
+    assert printed.getvalue().strip(), "the example cells printed nothing, though the chapter's examples print"
+
+
+def test_derivations_show_their_number_steps_and_how_they_are_checked(seed_notebook: str) -> None:
+    number = equation_numbers(ROOT)["output-weight-gradient"].number
+    cells = [
+        "".join(cell["source"])
+        for cell in json.loads(seed_notebook)["cells"]
+        if cell["cell_type"] == "markdown" and "(`output-weight-gradient`)" in "".join(cell["source"])
+    ]
+    assert len(cells) == 1, "the output-weight derivation is not one markdown cell"
+    assert f"**({number}) " in cells[0]
+    assert r"\frac{\partial E}{\partial w_{jk}}" in cells[0]
+    assert "nnlit verify" in cells[0]
+
+
+def test_a_small_chapter_in_order_with_links_to_the_website(make_book: BookMaker) -> None:
+    root = make_book({"c.md": SMALL_CHAPTER, "other.md": "# Other\n"})
+    cells = chapter_cells(root / "docs" / "c.md", root, SITE)
+    assert [cell.kind for cell in cells] == ["markdown", "code", "markdown", "code", "markdown", "markdown"]
+    assert "[the other chapter](https://example.org/book/other/#part)" in cells[0].source
+    assert cells[1].source.startswith("def double")
+    assert "**(1.1) The slope of a square**" in cells[4].source and "the power rule" in cells[4].source
+    assert "[(1.1)](https://example.org/book/c/#derivation-square-slope)" in cells[5].source
+    assert "```console\n$ nnlit verify\n```" in cells[5].source, "other blocks stay in the prose"
+
+
+def test_page_urls() -> None:
+    assert page_url(SITE, "why-oj.md") == "https://example.org/book/why-oj/"
+    assert page_url(SITE, "index.md") == "https://example.org/book/"
+    assert page_url(SITE, "part/index.md") == "https://example.org/book/part/"
