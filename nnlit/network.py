@@ -3,7 +3,7 @@
 #   docs/matrix.md
 #   docs/backquery.md
 # Edit the chapters, then run `nnlit tangle`; hand edits here are refused.
-# sha256 of the text below: 3b0a069a965afd873e860d2f468251c9148277f94bb7e13ab1a7c3168816cece
+# sha256 of the text below: 01cdc20f6a1d58a1c7f52e4a214a465d943e4ac1df1e2310c9b817e08340514d
 
 # docs/forward.md:81
 """The three-layer sigmoid network of the book: forward pass, gradients, backquery.
@@ -186,12 +186,13 @@ def batch_gradients(
     return delta_h.T @ x / batch, delta_o.T @ h / batch  # mean of the outer products
 
 
-# docs/matrix.md:305
+# docs/matrix.md:309
 def sigmoid_in_place(z: np.ndarray, small: np.ndarray, negative: np.ndarray) -> None:
     """z <- sigmoid(z), the formula of nnlit.activations.sigmoid with no new arrays.
 
-    With s = e^(-|z|): sigmoid(z) = 1 / (1 + s) where z >= 0 and s / (1 + s) where
-    z < 0. `small` (same shape and dtype as z) and `negative` (bool) are scratch space.
+    With s = e^(-min(|z|, cap)): sigmoid(z) = 1 / (1 + s) where z >= 0 and s / (1 + s)
+    where z < 0; e^(-cap) is the smallest normal float, so s never underflows.
+    `small` (same shape and dtype as z) and `negative` (bool) are scratch space.
     """
     cap = -np.log(np.finfo(z.dtype).tiny)  # e^(-cap) is the smallest normal float
     np.less(z, 0, out=negative)
@@ -234,8 +235,10 @@ class Trainer:
         x, t, h, o = self.x[:b], self.t[:b], self.h[:b], self.o[:b]
         delta_h, delta_o, sent_back = self.delta_h[:b], self.delta_o[:b], self.sent_back[:b]
         w_ih, w_ho = self.network.w_ih, self.network.w_ho
-        np.take(inputs, rows, axis=0, out=x)  # X: row b is sample rows[b]
-        np.take(targets, rows, axis=0, out=t)
+        # X: row b is sample rows[b]; mode="clip" writes straight into x (the default
+        # mode first copies into a temporary array, to leave x untouched on a bad index)
+        np.take(inputs, rows, axis=0, out=x, mode="clip")
+        np.take(targets, rows, axis=0, out=t, mode="clip")
         np.matmul(x, w_ih.T, out=h)
         sigmoid_in_place(h, self.scratch_h[:b], self.negative_h[:b])  # H = sigmoid(X W_ih^T)
         np.matmul(h, w_ho.T, out=o)
@@ -279,7 +282,7 @@ def outer_products(delta: np.ndarray, signals: np.ndarray, out: np.ndarray) -> N
         np.matmul(delta.T, signals, out=out)
 
 
-# docs/matrix.md:434
+# docs/matrix.md:441
 #: Bumped whenever the layout of a saved model changes; load refuses other versions.
 FORMAT_VERSION = 1
 
