@@ -123,6 +123,14 @@ def chapters_in_order(root: Path) -> list[Path]:
     return [docs_dir / page for page in pages]
 
 
+_TRANSLATION = re.compile(r"\.[a-z]{2}(?:_[A-Za-z]{2,4})?\.md$")
+
+
+def is_translation(path: Path) -> bool:
+    """`why-oj.zh.md` translates `why-oj.md`: it shows the English page's blocks, and is not their source."""
+    return bool(_TRANSLATION.search(path.name))
+
+
 def all_chapters(root: Path) -> list[Path]:
-    """Every Markdown file under docs/, whether or not the nav lists it."""
-    return sorted((root / "docs").rglob("*.md"))
+    """Every chapter under docs/ (translations excluded), whether or not the nav lists it."""
+    return sorted(path for path in (root / "docs").rglob("*.md") if not is_translation(path))

@@ -2,6 +2,8 @@
 
 - Every derivation block of a chapter is a test item named by its id: a wrong
   step fails with `docs/<file>.md:<line>:`, the step, both sides and why.
+- A translated page (`why-oj.zh.md`) holds copies of its English page's blocks:
+  they are checked and run once, on the English page.
 - Titled code blocks (the package's source) are not run as examples by
   pytest-markdown-docs: they run as the package, which the tests import, and a
   separate test keeps package and chapters equal (`nnlit tangle --check`).
@@ -19,7 +21,7 @@ import pytest
 
 from nnlit.literate.checker import check
 from nnlit.literate.derivation import Derivation, DerivationError
-from nnlit.literate.markdown import read_fences
+from nnlit.literate.markdown import is_translation, read_fences
 from nnlit.literate.tangle import chapter_line, is_generated, tangled_fences
 from nnlit.literate.verify import derivations_in
 
@@ -62,7 +64,9 @@ class DerivationFile(pytest.File):
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> DerivationFile | None:
-    if file_path.suffix == ".md" and "```derivation" in file_path.read_text(encoding="utf-8"):
+    if file_path.suffix != ".md" or is_translation(file_path):
+        return None  # a translation's blocks are the English page's, checked there (and compared by a test)
+    if "```derivation" in file_path.read_text(encoding="utf-8"):
         return DerivationFile.from_parent(parent, path=file_path)
     return None
 
@@ -75,6 +79,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         definition = getattr(item, "test_definition", None)
         if definition is None or item.path.suffix != ".md":
             kept.append(item)
+            continue
+        if is_translation(item.path):  # the same code as the English page's, which runs already
+            dropped.append(item)
             continue
         if item.path not in tangled:
             fences = tangled_fences(read_fences(item.path, _root(config)))

@@ -103,3 +103,10 @@ def test_the_books_package_matches_its_chapters() -> None:
     the_plan = tangle.plan(root)
     stale = [module.path for module in the_plan.writes] + the_plan.orphans
     assert not stale, f"run `nnlit tangle`: {', '.join(stale)} differ from the chapters"
+
+
+def test_a_translation_is_not_a_source_of_code(make_book: BookMaker) -> None:
+    root = make_book({"one.md": FIRST})
+    (root / "docs/one.zh.md").write_text(FIRST.replace("# One", "# 一"))  # the same block, not in the nav
+    assert tangle.tangle(root) == ["wrote nnlit/shapes.py"]
+    assert "docs/one.zh.md" not in (root / "nnlit/shapes.py").read_text()
