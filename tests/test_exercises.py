@@ -1,0 +1,75 @@
+"""The code solutions of the chapters' exercises run and their assertions hold.
+
+Solutions sit inside collapsed `??? success "Solution"` admonitions, so their code
+is indented, which pytest-markdown-docs does not collect; they are read here with
+the book's own fence reader (derivation solutions are checked by `nnlit verify`).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from nnlit.literate.markdown import Fence, chapters_in_order, read_fences
+
+ROOT = Path(__file__).resolve().parents[1]
+_EXERCISES = re.compile(r"^## Exercises\s*$", re.MULTILINE)
+
+
+def exercise_fences(kind: str) -> list[Fence]:
+    """The indented fences of language `kind` below each chapter's "## Exercises" heading."""
+    found = []
+    for chapter in chapters_in_order(ROOT):
+        text = chapter.read_text(encoding="utf-8")
+        heading = _EXERCISES.search(text)
+        if heading is None:
+            continue
+        first_line = text.count("\n", 0, heading.start()) + 1
+        lines = text.splitlines()
+        for fence in read_fences(chapter, ROOT):
+            opening = lines[fence.line - 2]  # the fence's opening line, just above its content
+            indented = opening.startswith(" ")
+            if fence.lang == kind and fence.line > first_line and indented and "title" not in fence.attrs:
+                found.append(fence)
+    return found
+
+
+SOLUTIONS = exercise_fences("python")
+
+
+@pytest.mark.parametrize("fence", SOLUTIONS, ids=[fence.where for fence in SOLUTIONS])
+def test_code_solution_runs(fence: Fence) -> None:
+    code = compile(fence.text, fence.where, "exec")
+    exec(code, {"__name__": "__exercise__"})  # noqa: S102  (the book's own code, as pytest runs examples)
+
+
+def test_every_chapter_has_at_least_three_exercises_with_solutions() -> None:
+    for chapter in chapters_in_order(ROOT):
+        if chapter.name in {"index.md", "api.md", "checking.md"}:
+            continue
+        text = chapter.read_text(encoding="utf-8")
+        heading = _EXERCISES.search(text)
+        assert heading is not None, f"{chapter.name} has no Exercises section"
+        section = text[heading.end() :]
+        questions = re.findall(r"^\d+\. ", section, re.MULTILINE)
+        solutions = re.findall(r'^ +\?\?\? success "Solution"', section, re.MULTILINE)
+        assert len(questions) >= 3, f"{chapter.name}: {len(questions)} exercises"
+        assert len(solutions) >= len(questions), f"{chapter.name}: {len(questions) - len(solutions)} without solution"
+
+
+def test_derivation_solutions_are_found_by_verify() -> None:
+    from nnlit.literate.verify import derivations_in
+
+    ids = {
+        item.id
+        for chapter in chapters_in_order(ROOT)
+        for item in derivations_in(chapter, ROOT)
+        if not isinstance(item, Exception)
+    }
+    indented = {
+        fence.text.split("\n", 1)[0].removeprefix("id:").strip() for fence in exercise_fences("derivation")
+    }
+    assert indented, "no derivation solutions found"
+    assert indented <= ids
