@@ -96,12 +96,21 @@ def apa(citation: Citation) -> str:
     )
 
 
-def cite_box(citation: Citation) -> str:
+def apa_zh(citation: Citation) -> str:
+    """The APA reference with Chinese punctuation and words, for the Chinese pages (docs/x.zh.md)."""
+    return (
+        f"{citation.authors}（{citation.year}）。{citation.title}。"
+        f"载于 *{citation.book}*（版本 {citation.version}）。<{citation.url}>"
+    )
+
+
+def cite_box(citation: Citation, lang: str = "en") -> str:
     """The folded admonition appended to a chapter's Markdown (superfences renders the code block)."""
     code = "\n".join(f"    {line}" for line in bibtex(citation).splitlines())
+    title, reference = ("引用本页", apa_zh(citation)) if lang == "zh" else ("Cite this page", apa(citation))
     return (
-        '\n\n??? cite "Cite this page"\n\n'
-        f"    **APA**\n\n    {apa(citation)}\n\n"
+        f'\n\n??? cite "{title}"\n\n'
+        f"    **APA**\n\n    {reference}\n\n"
         f"    **BibTeX**\n\n    ```bibtex\n{code}\n    ```\n"
     )
 
@@ -115,7 +124,8 @@ def page_citation(markdown: str, page: Any, config: Any) -> Citation:
     site_url = config.get("site_url") or ""
     if not site_url:
         raise PluginError("mkdocs.yml needs site_url: the cite boxes name each page's URL.")
-    slug = page.file.src_uri.removesuffix(".md").replace("/", "-")
+    # A translation (why-oj.zh.md) is cited as its own page: key nnlit2026:why-oj-zh, its own URL.
+    slug = re.sub(r"\.([a-z]{2})$", r"-\1", page.file.src_uri.removesuffix(".md")).replace("/", "-")
     return Citation(
         key=f"nnlit{released[:4]}:{slug}",
         title=chapter_title(markdown, page.title or slug),
@@ -131,4 +141,5 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     """Append the cite box to every page but the home page."""
     if page.is_homepage:
         return markdown
-    return markdown.rstrip("\n") + cite_box(page_citation(markdown, page, config))
+    lang = "zh" if page.file.src_uri.endswith(".zh.md") else "en"
+    return markdown.rstrip("\n") + cite_box(page_citation(markdown, page, config), lang)

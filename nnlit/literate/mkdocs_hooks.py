@@ -11,10 +11,13 @@ generator only has to port a few lines.
 
 from __future__ import annotations
 
+import ast
 import importlib.util
+import json
 import posixpath
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -32,6 +35,9 @@ SITE_MATHJAX_DIR = "javascripts/mathjax"
 
 #: Where the chapters' notebooks go inside the built site: notebooks/<chapter>.ipynb.
 SITE_NOTEBOOK_DIR = "notebooks"
+
+#: The whole book on one page, as mkdocs-print-site writes it (its default print_page_basename).
+PRINT_PAGE = "print_page/index.html"
 
 #: The line of docs/api.md that the list of modules replaces.
 API_MARKER = "<!-- nnlit:api -->"
@@ -177,17 +183,60 @@ def on_nav(nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
     return nav
 
 
+def api_names(chapter: Path, root: Path) -> list[str]:
+    """The public functions and classes a chapter's titled blocks define, as dotted names, in order."""
+    names = []
+    for fence in tangled_fences(read_fences(chapter, root)):
+        module = fence.attrs["title"].removesuffix(".py").replace("/", ".")
+        try:
+            tree = ast.parse(fence.text)
+        except SyntaxError:
+            continue  # reported by nnlit tangle with the chapter's line
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef | ast.ClassDef) and not node.name.startswith("_"):
+                names.append(f"{module}.{node.name}")
+    return names
+
+
+def api_line(names: list[str]) -> str:
+    """One line of links from a chapter to the API entries of what it defines (autorefs resolves them)."""
+    links = ", ".join(f"[`{name.rsplit('.', 1)[1]}`][{name}]" for name in names)
+    return f'<p class="nnlit-api" markdown="span">API: {links}</p>'
+
+
 def on_page_markdown(markdown: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
-    """Fill in the API reference's list of modules; end each chapter with a link to its notebook."""
+    """Fill in the API reference's list of modules; end each chapter with links to the API
+    entries of the functions it defines, and a link to its notebook."""
     source = page.file.src_uri
     if API_MARKER in markdown:
         return markdown.replace(API_MARKER, api_markdown(api_modules(config), _NAV_TITLES))
     if source not in notebook_chapters(config):
         return markdown
     link = posixpath.relpath(notebook_uri(source), posixpath.dirname(page.url) or ".")
+    names = api_names(Path(config.docs_dir) / source, _root(config))
     return (
-        markdown.rstrip("\n") + "\n\n"
-        f'<p class="nnlit-notebook">Run this chapter yourself: '
+        markdown.rstrip("\n")
+        + "\n\n"
+        + (api_line(names) + "\n\n" if names else "")
+        + f'<p class="nnlit-notebook">Run this chapter yourself: '
         f'<a href="{link}" download>download it as a Jupyter notebook</a> '
         "(prose, math and code in the chapter's order; it needs the <code>nnlit</code> package installed).</p>\n"
     )
+
+
+def on_post_build(*, config: MkDocsConfig) -> None:
+    """Make the whole-book page's theme config relative, like every other page's.
+
+    mkdocs-print-site renders print_page/ with a template context that has no
+    page, so Material's config there says ``"base": "/nnlit/"`` (site_url's path)
+    instead of ``".."``: served anywhere but at that path, its search index is
+    fetched from the wrong place and fails (a 404 on every visit).
+    """
+    print_page = Path(config.site_dir) / PRINT_PAGE
+    if not print_page.is_file():
+        return
+    absolute = json.dumps(urlsplit(config.site_url or "/").path or "/")
+    text = print_page.read_text(encoding="utf-8")
+    fixed = text.replace(f'"base": {absolute}', '"base": ".."')
+    if fixed != text:
+        print_page.write_text(fixed, encoding="utf-8")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,8 @@ from mkdocs.exceptions import PluginError
 
 import nnlit
 from nnlit.literate import mkdocs_hooks
+from nnlit.literate.markdown import chapters_in_order
+from tests.site import bibtex
 
 # <link rel=...> values that make the browser fetch the target.
 FETCHING_RELS = {
@@ -119,3 +122,92 @@ def test_missing_mathjax_fails_with_one_clear_sentence(monkeypatch: pytest.Monke
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
     with pytest.raises(PluginError, match=r"MathJax was not found: install .*django-static"):
         mkdocs_hooks.mathjax_es5_dir()
+
+
+# --- The chapters' extras: cite box, notebook, API reference, the whole book on one page ---
+
+_CITE_BOX = re.compile(r'<details class="cite">(.*?)</details>', re.DOTALL)
+_CODE = re.compile(r"<code>(.*?)</code>", re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+_H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.DOTALL)
+
+
+def _chapters(site_build: Any) -> list[str]:
+    """The chapters' page paths ("why-oj/"), in book order: every nav page but the home page and the API page."""
+    root = site_build.config_file.parent
+    docs = root / "docs"
+    pages = [path.relative_to(docs).as_posix() for path in chapters_in_order(root)]
+    return [page.removesuffix(".md") + "/" for page in pages if page not in ("index.md", "api.md")]
+
+
+def _page(built_site: Path, path: str) -> str:
+    return (built_site / path / "index.html").read_text(encoding="utf-8")
+
+
+def _text(fragment: str) -> str:
+    """What a reader copies from an HTML fragment: tags dropped, entities decoded."""
+    return unescape(_TAG.sub("", fragment))
+
+
+def cite_bibtex(page_html: str) -> str:
+    """The BibTeX of a page's cite box, as its copy button copies it."""
+    boxes = _CITE_BOX.findall(page_html)
+    assert len(boxes) == 1, f"{len(boxes)} cite boxes"
+    codes = _CODE.findall(boxes[0])
+    assert len(codes) == 1, "the cite box has no single BibTeX code block"
+    return _text(codes[0])
+
+
+def test_the_bibtex_reader_reads_entries_and_refuses_broken_ones() -> None:
+    [entry] = bibtex.parse("@misc{a:b-1,\n  author = {{The X}},\n  title = {A {$o_j$} b},\n  year = 2026\n}")
+    assert (entry.type, entry.key) == ("misc", "a:b-1")
+    assert entry.fields == {"author": "{The X}", "title": "A {$o_j$} b", "year": "2026"}
+    for broken in ("@misc{k, a = {x}", "@misc{k, a = x}", "misc{k, a = {x}}", "@misc{k, a = {1} b = {2}}"):
+        with pytest.raises(ValueError):
+            bibtex.parse(broken)
+
+
+def test_every_chapter_has_a_cite_box_naming_its_page_and_version(site_build: Any, built_site: Path) -> None:
+    site_url = re.search(r"^site_url:\s*(\S+)", site_build.config_file.read_text(encoding="utf-8"), re.M).group(1)
+    for path in _chapters(site_build):
+        [entry] = bibtex.parse(cite_bibtex(_page(built_site, path)))
+        fields = entry.fields
+        assert fields["url"] == site_url.rstrip("/") + "/" + path, f"/{path}: the BibTeX names {fields['url']}"
+        assert fields["version"] == nnlit.__version__, f"/{path}: version {fields['version']}"
+        assert fields["year"] == "2026" and fields["author"] == "{The nnlit authors}", f"/{path}: {fields}"
+        assert fields["title"].strip(), f"/{path}: no title"
+        apa = _text(_CITE_BOX.search(_page(built_site, path)).group(1))
+        assert "The nnlit authors. (2026)." in apa and f"(Version {nnlit.__version__})" in apa, f"/{path}: {apa}"
+        assert fields["url"] in apa, f"/{path}: the APA reference does not name the page"
+
+
+def test_the_home_page_has_no_cite_box(built_site: Path) -> None:
+    assert not _CITE_BOX.search((built_site / "index.html").read_text(encoding="utf-8"))
+
+
+def test_every_chapter_links_its_notebook(site_build: Any, built_site: Path) -> None:
+    nbformat = pytest.importorskip("nbformat", reason="nbformat is in the test extra")
+    for path in _chapters(site_build):
+        link = re.search(r'<p class="nnlit-notebook">.*?<a href="([^"]+\.ipynb)" download>', _page(built_site, path))
+        assert link, f"/{path} has no notebook link"
+        notebook = (built_site / path / link.group(1)).resolve()
+        assert notebook.is_file(), f"/{path} links {link.group(1)}, which is not in the site"
+        nbformat.validate(nbformat.read(notebook, as_version=4))
+
+
+def test_the_api_reference_documents_every_generated_module(site_build: Any, built_site: Path) -> None:
+    page = _page(built_site, "api/")
+    for module in ("activations", "network", "mnist", "training", "own_digit", "backquery"):
+        assert f'id="nnlit.{module}"' in page, f"nnlit.{module} is not documented on /api/"
+    assert 'id="nnlit.activations.sigmoid"' in page and 'id="nnlit.network.Network"' in page
+
+
+def test_the_print_page_holds_every_chapter_in_order(site_build: Any, built_site: Path) -> None:
+    printed = _page(built_site, "print_page/")
+    positions = []
+    for path in _chapters(site_build):
+        title = _text(_H1.search(_page(built_site, path)).group(1)).replace("¶", "").strip()
+        heading = next((h for h in _H1.finditer(printed) if _text(h.group(1)).replace("¶", "").strip() == title), None)
+        assert heading, f"the print page lacks the chapter {title!r}"
+        positions.append(heading.start())
+    assert positions == sorted(positions), "the print page has the chapters out of book order"
