@@ -42,6 +42,9 @@ PRINT_PAGE = "print_page/index.html"
 #: The line of docs/api.md that the list of modules replaces.
 API_MARKER = "<!-- nnlit:api -->"
 
+#: The line of docs/index.md that the list of chapters replaces.
+CHAPTERS_MARKER = "<!-- nnlit:chapters -->"
+
 #: Nav titles by page path inside docs/, filled by `on_nav` for the API page's links.
 _NAV_TITLES: dict[str, str] = {}
 
@@ -208,6 +211,10 @@ def on_page_markdown(markdown: str, *, page: Any, config: MkDocsConfig, files: F
     """Fill in the API reference's list of modules; end each chapter with links to the API
     entries of the functions it defines, and a link to its notebook."""
     source = page.file.src_uri
+    if CHAPTERS_MARKER in markdown:
+        chapters = [p for p in notebook_chapters(config) if p in _NAV_TITLES]
+        listing = "\n".join(f"{n}. [{_NAV_TITLES[p]}]({p})" for n, p in enumerate(chapters, start=1))
+        return markdown.replace(CHAPTERS_MARKER, listing + "\n")
     if API_MARKER in markdown:
         return markdown.replace(API_MARKER, api_markdown(api_modules(config), _NAV_TITLES))
     if source not in notebook_chapters(config):
