@@ -36,8 +36,27 @@ def _locate(source: str) -> Fence:
     return Fence(chapter or "docs/unknown.md", 1, "derivation", {}, frozenset(), source)
 
 
+#: The words around a block on a Chinese page (docs/x.zh.md): same claims, same checks.
+_ZH = {
+    "ill-formed": "检验程序拒绝这个推导，因为它不是良构的：同一个下标既用作求和下标，又用作自由下标。",
+    "unequal": "检验程序给出一个数值反例，表明这两边<em>不</em>相等。",
+    "sizes": "每一步都在具体规模 {sizes} 上检验过与上一步相等。",
+    "all sizes": "每一步都已证明与上一步相等，对任意规模 {names} 成立。",
+    "all values": "每一步都已证明与上一步相等，对其中变量的任意取值成立。",
+    "checked by": "由 SymPy 在 <code>nnlit verify</code> 和测试套件中检验。",
+    "source": "被检验的源码（{chapter}，第 {line} 行；中文版只翻译了标题和每一步的理由）",
+}
+
+
+def page_language() -> str:
+    """"zh" while a Chinese page (docs/x.zh.md) is rendered, else "en"."""
+    return "zh" if str(PAGE.get("chapter") or "").endswith(".zh.md") else "en"
+
+
 def claim(derivation: Derivation, size_names: list[str]) -> str:
     """What the page may say about how the block is checked (`nnlit verify` enforces it)."""
+    if page_language() == "zh":
+        return _claim_zh(derivation, size_names)
     if derivation.expect == "ill-formed":
         return (
             "The checker rejects this block as ill-formed: "
@@ -56,6 +75,16 @@ def claim(derivation: Derivation, size_names: list[str]) -> str:
     return "Each step is proved equal to the one before, for all values of its variables."
 
 
+def _claim_zh(derivation: Derivation, size_names: list[str]) -> str:
+    if derivation.expect in ("ill-formed", "unequal"):
+        return _ZH[derivation.expect]
+    if derivation.sizes:
+        return _ZH["sizes"].format(sizes=html.escape(describe_sizes(derivation)))
+    if size_names:
+        return _ZH["all sizes"].format(names=_math_spans("、".join(f"\\({name}\\)" for name in size_names)))
+    return _ZH["all values"]
+
+
 def _math_spans(text: str) -> str:
     return re.sub(r"\\\((.+?)\\\)", r'<span class="arithmatex">\\(\1\\)</span>', text)
 
@@ -64,6 +93,18 @@ def _justification(text: str) -> str:
     """Plain words, with `$...$` as inline math."""
     escaped = html.escape(text)
     return _INLINE_MATH.sub(r'<span class="arithmatex">\\(\1\\)</span>', escaped)
+
+
+def _english_location(derivation: Derivation) -> dict[str, Any] | None:
+    """Where the English page holds this block: the copy that `nnlit verify` checks."""
+    root = PAGE.get("root")
+    english = re.sub(r"\.zh\.md$", ".md", derivation.chapter)
+    if not root or not (Path(root) / english).exists():
+        return None
+    for fence in read_fences(Path(root) / english, Path(root)):
+        if fence.lang == "derivation" and re.search(rf"^id:\s*{re.escape(derivation.id)}\s*$", fence.text, re.M):
+            return {"chapter": html.escape(english), "line": fence.line}
+    return None
 
 
 def render(derivation: Derivation) -> str:
@@ -78,6 +119,13 @@ def render(derivation: Derivation) -> str:
             f'<div class="derivation-why">{_justification(step.why)}</div></li>'
         )
     anchor = f"derivation-{derivation.id}"
+    where = {"chapter": html.escape(derivation.chapter), "line": derivation.line}
+    if page_language() == "zh":
+        where = _english_location(derivation) or where
+        checked_by, source = _ZH["checked by"], _ZH["source"].format(**where)
+    else:
+        checked_by = "Checked by SymPy in <code>nnlit verify</code> and the test suite."
+        source = "The source that was checked ({chapter}, line {line})".format(**where)
     equation = PAGE.get("numbers", {}).get(derivation.id)
     number = f'<span class="derivation-number">({equation.number})</span> ' if equation else ""
     return (
@@ -87,9 +135,8 @@ def render(derivation: Derivation) -> str:
         f' <code class="derivation-id">{derivation.id}</code></p>'
         f'<ol class="derivation-steps">{"".join(rows)}</ol>'
         f'<p class="derivation-check">{claim(derivation, list(vocabulary.size_symbols))} '
-        f"Checked by SymPy in <code>nnlit verify</code> and the test suite.</p>"
-        f'<details class="derivation-source"><summary>The source that was checked '
-        f"({html.escape(derivation.chapter)}, line {derivation.line})</summary>"
+        f"{checked_by}</p>"
+        f'<details class="derivation-source"><summary>{source}</summary>'
         f"<pre><code>{html.escape(derivation.source)}</code></pre></details>"
         "</div>"
     )
