@@ -211,3 +211,12 @@ def test_the_print_page_holds_every_chapter_in_order(site_build: Any, built_site
         assert heading, f"the print page lacks the chapter {title!r}"
         positions.append(heading.start())
     assert positions == sorted(positions), "the print page has the chapters out of book order"
+
+
+def test_the_home_page_lists_every_chapter_in_order(site_build: Any, built_site: Path) -> None:
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    chapters = _chapters(site_build)
+    positions = [home.find(f'<li><a href="{path}">') for path in chapters]
+    missing = [path for path, at in zip(chapters, positions, strict=True) if at < 0]
+    assert not missing, f"the home page does not list: {missing}"
+    assert positions == sorted(positions), "the home page lists the chapters out of book order"
