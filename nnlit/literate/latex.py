@@ -12,11 +12,20 @@ the very expression that the checker proved.
 from __future__ import annotations
 
 import ast
+import re
 from typing import Any
 
 import sympy
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE
+
+
+def subscript(base: str, index: str) -> str:
+    """base_{index}; a base that has a subscript already (w_{0}) gets the index added: w_{0,k}."""
+    found = re.fullmatch(r"(.*)_\{([^{}]*)\}", base)
+    if found:
+        return f"{found.group(1)}_{{{found.group(2)},{index}}}"
+    return f"{base}_{{{index}}}"
 
 
 def _leads_with_minus(expr: Any) -> bool:
@@ -56,7 +65,7 @@ class BookLatexPrinter(LatexPrinter):
         base = self._print(expr.base.label)
         indices = [self._print(index) for index in expr.indices]
         joined = "".join(indices) if all(len(i) == 1 for i in indices) else ",".join(indices)
-        return f"{base}_{{{joined}}}"
+        return subscript(base, joined)
 
     def _print_IndexedBase(self, expr: sympy.IndexedBase) -> str:
         return self._print(expr.label)
@@ -155,7 +164,7 @@ class StepPrinter:
         items = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
         indices = [self._latex(item)[0] for item in items]
         joined = "".join(indices) if all(len(i) == 1 for i in indices) else ",".join(indices)
-        return f"{self._wrap(node.value, _ATOM)}_{{{joined}}}", _ATOM
+        return subscript(self._wrap(node.value, _ATOM), joined), _ATOM
 
     def _Attribute(self, node: ast.Attribute) -> tuple[str, int]:
         if node.attr != "T":
