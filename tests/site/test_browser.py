@@ -33,11 +33,6 @@ EQUATION = "derivation-output-weight-gradient"
 # and a chapter with figures and tables.
 SCREENSHOTS = {"home": "", "why-oj": CHAPTER, "training": "training/"}
 PRINT_PAGE = "print_page/"
-# Pages whose build-time matplotlib figures (inline SVG) do not yet carry a text
-# alternative; their chapters' code must add one (e.g. print the SVG inside
-# <div role="img" aria-label="...">). Listed so that every other page is held
-# to the rule now, and so that the test says when a page can leave the list.
-AWAITING_ALT_TEXT = ("mnist/", "own-digit/", PRINT_PAGE)  # page paths ending so, in any language
 
 # Runs in the page. Opens every <details> first, so math inside collapsed
 # blocks is measured too. Returns counts and a list of problems, each naming
@@ -195,13 +190,9 @@ def test_the_print_page_typesets_the_whole_books_math(page_audits: dict[str, Pag
 
 
 def test_every_figure_has_a_text_alternative(page_audits: dict[str, PageAudit]) -> None:
-    figures = {path: audit.unlabelled_figures for path, audit in page_audits.items()}
-    failures = {path: lines for path, lines in figures.items() if not path.endswith(AWAITING_ALT_TEXT)}
+    # a build-time matplotlib figure is printed inside <div role="img" aria-label="...">
+    failures = {path: audit.unlabelled_figures for path, audit in page_audits.items()}
     assert not any(failures.values()), "figures without alt text:\n" + _report(failures)
-    awaiting = {path: lines for path, lines in figures.items() if path.endswith(AWAITING_ALT_TEXT)}
-    fixed = sorted(path for path, lines in awaiting.items() if not lines)
-    assert not fixed, f"these pages now label their figures: remove them from AWAITING_ALT_TEXT: {fixed}"
-    warnings.warn("figures still without alt text:\n" + _report(awaiting), UserWarning, stacklevel=1)
 
 
 def test_no_raw_tex_is_left_visible(page_audits: dict[str, PageAudit]) -> None:
