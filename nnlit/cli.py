@@ -68,10 +68,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     train = commands.add_parser("train", help="train the network and print its test accuracy")
     train.add_argument("--data", default="mnist-10k", choices=["mnist-10k", "mnist"])
+    # The default recipe is the fastest measured to reach 0.95 on mnist-10k ("Performance");
+    # the classic one is --hidden 100 --lr 0.3 --epochs 1 --batch 1 --dtype float64.
     train.add_argument("--hidden", type=_positive_int, default=100)
-    train.add_argument("--lr", type=_positive_float, default=0.3)
-    train.add_argument("--epochs", type=_positive_int, default=1)
-    train.add_argument("--batch", type=_positive_int, default=1)
+    train.add_argument("--lr", type=_positive_float, default=3.0)
+    train.add_argument("--epochs", type=_positive_int, default=15)
+    train.add_argument("--batch", type=_positive_int, default=10)
+    train.add_argument("--dtype", choices=["float32", "float64"], default="float32", help="precision of the weights")
     train.add_argument("--seed", type=int, default=0)
     train.add_argument(
         "--rule",
@@ -122,9 +125,14 @@ def _mutate(args: argparse.Namespace) -> int:
 
 
 def _train(args: argparse.Namespace) -> int:
+    import numpy as np
+
     from nnlit.training import train_command
 
-    accuracy = train_command(args.data, args.hidden, args.lr, args.epochs, args.batch, args.seed, args.out, args.rule)
+    dtype = np.float32 if args.dtype == "float32" else np.float64
+    accuracy = train_command(
+        args.data, args.hidden, args.lr, args.epochs, args.batch, args.seed, args.out, args.rule, dtype=dtype
+    )
     print(f"accuracy: {accuracy:.4f}")
     return 0
 

@@ -3,7 +3,7 @@
 #   docs/matrix.md
 #   docs/backquery.md
 # Edit the chapters, then run `nnlit tangle`; hand edits here are refused.
-# sha256 of the text below: 01cdc20f6a1d58a1c7f52e4a214a465d943e4ac1df1e2310c9b817e08340514d
+# sha256 of the text below: 2704e87d75d781ff309f909fabe888a8e994ce4516a961bd6404eed37f4dafbb
 
 # docs/forward.md:81
 """The three-layer sigmoid network of the book: forward pass, gradients, backquery.
@@ -186,20 +186,19 @@ def batch_gradients(
     return delta_h.T @ x / batch, delta_o.T @ h / batch  # mean of the outer products
 
 
-# docs/matrix.md:309
+# docs/matrix.md:307
 def sigmoid_in_place(z: np.ndarray, small: np.ndarray, negative: np.ndarray) -> None:
     """z <- sigmoid(z), the formula of nnlit.activations.sigmoid with no new arrays.
 
-    With s = e^(-min(|z|, cap)): sigmoid(z) = 1 / (1 + s) where z >= 0 and s / (1 + s)
-    where z < 0; e^(-cap) is the smallest normal float, so s never underflows.
+    With s = e^(-|z|): sigmoid(z) = 1 / (1 + s) where z >= 0 and s / (1 + s) where
+    z < 0; s cannot overflow, and where it underflows to 0 that is the right answer.
     `small` (same shape and dtype as z) and `negative` (bool) are scratch space.
     """
-    cap = -np.log(np.finfo(z.dtype).tiny)  # e^(-cap) is the smallest normal float
     np.less(z, 0, out=negative)
     np.abs(z, out=small)
-    np.minimum(small, cap, out=small)
     np.negative(small, out=small)
-    np.exp(small, out=small)  # s = e^(-|z|), in (0, 1]: it cannot overflow
+    with np.errstate(under="ignore"):
+        np.exp(small, out=small)  # s = e^(-|z|), in [0, 1]
     np.add(small, 1, out=z)  # z holds 1 + s
     np.divide(small, z, out=small)  # s / (1 + s), the value where z < 0
     np.divide(1, z, out=z)  # 1 / (1 + s), the value where z >= 0
@@ -282,7 +281,7 @@ def outer_products(delta: np.ndarray, signals: np.ndarray, out: np.ndarray) -> N
         np.matmul(delta.T, signals, out=out)
 
 
-# docs/matrix.md:441
+# docs/matrix.md:438
 #: Bumped whenever the layout of a saved model changes; load refuses other versions.
 FORMAT_VERSION = 1
 
