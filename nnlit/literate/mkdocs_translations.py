@@ -3,7 +3,9 @@
 A translation that has fallen behind its English page must say so where the
 reader sees it: a stale Chinese page (see `nnlit.literate.translations`) opens
 with a warning that links to the English page. The record line
-``<!-- translates: ... -->`` is an HTML comment, so it never shows.
+``<!-- translates: ... -->`` is an HTML comment, so it never shows. A Chinese
+chapter also ends, like its English page, with a link to the chapter's notebook
+(one notebook per chapter, generated from the English page).
 
 mkdocs-static-i18n 1.3.1 sorts files by asking whether their source path lies in
 docs/, and fails on files generated in memory (they have no source path, e.g. the
@@ -14,11 +16,14 @@ for it before the plugin runs.
 from __future__ import annotations
 
 import posixpath
+import re
+import shutil
 from pathlib import Path
 from typing import Any
 
 from mkdocs_static_i18n import reconfigure
 
+from nnlit.literate import mkdocs_hooks
 from nnlit.literate.markdown import is_translation
 from nnlit.literate.translations import read_translation
 
@@ -33,6 +38,83 @@ def _is_relative_to(src_path: str | None, dest_path: str) -> bool:
 reconfigure.is_relative_to = _is_relative_to
 
 
+def on_pre_build(config: Any) -> None:
+    """Start each language's build with autorefs knowing no anchors yet.
+
+    mkdocs-static-i18n builds the Chinese site after the English one with the same
+    plugins; autorefs would still hold the English API page's anchors, so every
+    API name would have two pages (api/ and zh/api/), and the print page, which
+    looks names up without a page to be near, would warn about each of them.
+    """
+    autorefs = config["plugins"].get("autorefs")
+    for name in ("_primary_url_map", "_secondary_url_map", "_title_map"):
+        table = getattr(autorefs, name, None)
+        if isinstance(table, dict):
+            table.clear()
+
+
+def _language_roots(config: Any) -> dict[str, str]:
+    """Each language's root inside the site: {"en": "", "zh": "zh/"}."""
+    i18n = config["plugins"].get("i18n")
+    languages = getattr(getattr(i18n, "config", None), "languages", None) or []
+    return {language.locale: (language.link.strip("/") + "/").lstrip("/") for language in languages}
+
+
+def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
+    """Make the language switch's links on a home page relative, like those on every other page.
+
+    mkdocs-static-i18n links a home page to the languages' absolute roots
+    (/nnlit/, /nnlit/zh/), which only work where the site is served under that path.
+    """
+    roots = _language_roots(config)
+    extra = config["extra"]
+    # The plugin sets extra.alternate as an attribute, which item access does not see.
+    for alternate in getattr(extra, "alternate", None) or extra.get("alternate") or []:
+        if alternate.get("link", "").startswith("/") and alternate.get("lang") in roots:
+            alternate["link"] = roots[alternate["lang"]] or "./"
+    return context
+
+
+_HEAD_ALTERNATE = re.compile(r'<link rel="alternate" href="[^"]*" hreflang="([\w-]+)">')
+
+
+def on_post_page(output: str, page: Any, config: Any) -> str:
+    """Point the page's <link rel="alternate"> tags at the languages' roots.
+
+    Material reads each of them as a language's root and fetches <root>/sitemap.xml;
+    the page's own counterpart (zh/why-oj/) has none, so the request would fail. The
+    language switch's links in the page keep pointing at the counterpart page itself.
+    """
+    roots = _language_roots(config)
+    here = page.url if page.url.endswith("/") else posixpath.dirname(page.url) + "/"
+
+    def root_link(found: re.Match[str]) -> str:
+        root = roots.get(found.group(1))
+        if root is None:
+            return found.group(0)
+        link = posixpath.relpath(root.rstrip("/") or ".", here.rstrip("/") or ".") + "/"
+        return f'<link rel="alternate" href="{link}" hreflang="{found.group(1)}">'
+
+    return _HEAD_ALTERNATE.sub(root_link, output)
+
+
+def on_post_build(config: Any) -> None:
+    """Give each translated site (zh/) a sitemap.xml too: Material reads it to switch languages.
+
+    The root sitemap, written by mkdocs-static-i18n's template, lists every page with
+    its alternate languages, so the translated sites share it.
+    """
+    site = Path(config["site_dir"])
+    i18n = config["plugins"].get("i18n")
+    languages = getattr(getattr(i18n, "config", None), "languages", None) or []
+    for language in languages:
+        folder = site / str(language.link).strip("/")
+        if language.default or folder == site or not folder.is_dir():
+            continue
+        if (site / "sitemap.xml").exists() and not (folder / "sitemap.xml").exists():
+            shutil.copyfile(site / "sitemap.xml", folder / "sitemap.xml")
+
+
 def stale_warning(english_url: str) -> str:
     """The admonition at the top of a stale translation (Markdown, for the page being rendered)."""
     return (
@@ -42,17 +124,33 @@ def stale_warning(english_url: str) -> str:
     )
 
 
+def notebook_note(link: str) -> str:
+    """The Chinese page's pointer to its chapter's notebook (the English one: the code is the same)."""
+    return (
+        '\n\n<p class="nnlit-notebook">自己动手运行本章：'
+        f'<a href="{link}" download>下载 Jupyter notebook</a>'
+        "（按本章顺序包含正文、公式和代码，正文为英文；需要先安装 <code>nnlit</code> 包）。</p>\n"
+    )
+
+
+def _relative(target: str, page: Any) -> str:
+    """A link from this page to a path of the site (directory URLs: zh/why-oj/ to why-oj/ is ../../why-oj/)."""
+    here = page.url if page.url.endswith("/") else posixpath.dirname(page.url) + "/"
+    link = posixpath.relpath(target.rstrip("/") or ".", here.rstrip("/") or ".")
+    return link + "/" if target.endswith("/") or not target else link
+
+
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
-    """Open a stale translation with a warning that links to its English page."""
-    source = Path(config["docs_dir"]) / page.file.src_uri
+    """Open a stale translation with a warning that links to its English page; end it with its notebook."""
+    docs_dir = Path(config["docs_dir"])
+    source = docs_dir / page.file.src_uri
     if not is_translation(source):
         return markdown
     translation = read_translation(source)
-    if not translation.stale:
-        return markdown
-    english_page = translation.source.relative_to(config["docs_dir"]).as_posix()
-    english_url = "" if english_page == "index.md" else english_page.removesuffix(".md") + "/"
-    # Directory URLs: the page zh/why-oj/ links to the English why-oj/ as ../../why-oj/.
-    here = page.url if page.url.endswith("/") else posixpath.dirname(page.url) + "/"
-    link = posixpath.relpath(english_url or ".", here.rstrip("/") or ".") + "/"
-    return stale_warning(link) + markdown
+    english_page = translation.source.relative_to(docs_dir).as_posix()
+    if english_page in mkdocs_hooks.notebook_chapters(config):
+        markdown = markdown.rstrip("\n") + notebook_note(_relative(mkdocs_hooks.notebook_uri(english_page), page))
+    if translation.stale:
+        english_url = "" if english_page == "index.md" else english_page.removesuffix(".md") + "/"
+        markdown = stale_warning(_relative(english_url, page)) + markdown
+    return markdown
