@@ -21,6 +21,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from mkdocs.plugins import event_priority
 from mkdocs_static_i18n import reconfigure
 
 from nnlit.literate import mkdocs_hooks
@@ -98,12 +99,55 @@ def on_post_page(output: str, page: Any, config: Any) -> str:
     return _HEAD_ALTERNATE.sub(root_link, output)
 
 
-def on_post_build(config: Any) -> None:
-    """Give each translated site (zh/) a sitemap.xml too: Material reads it to switch languages.
+def _default_language_build(config: Any) -> bool:
+    i18n = config["plugins"].get("i18n")
+    current = getattr(i18n, "current_language", None)
+    return current is None or current == getattr(i18n, "default_language", current)
 
-    The root sitemap, written by mkdocs-static-i18n's template, lists every page with
-    its alternate languages, so the translated sites share it.
+
+@event_priority(100)  # before print-site's own on_config
+def on_config(config: Any) -> Any:
+    """The one-page book is the English book: print-site runs in the English build only.
+
+    mkdocs-static-i18n builds the Chinese site with the same plugins, after the
+    English one; print-site would then write the Chinese chapters over the English
+    print page. (A Chinese print page would need its own path; it is not built.)
     """
+    print_site = config["plugins"].get("print-site")
+    if print_site is not None:
+        print_site.config["enabled"] = _default_language_build(config)
+    return config
+
+
+def _write_english_print_page(config: Any) -> None:
+    """Write the English print page while the English build's context is current, then stop print-site."""
+    print_site = config["plugins"].get("print-site")
+    if print_site is None or not print_site.config.get("enabled") or not _default_language_build(config):
+        return
+    print_site.on_post_build(config)
+    print_site.config["enabled"] = False  # its own on_post_build, later in this build, has been done
+    page = Path(config["site_dir"]) / "print_page" / "index.html"
+    if page.exists():
+        roots = _language_roots(config)
+
+        def root_link(found: re.Match[str]) -> str:
+            root = roots.get(found.group(1))
+            if root is None:
+                return found.group(0)
+            return f'<link rel="alternate" href="../{root}" hreflang="{found.group(1)}">'
+
+        page.write_text(_HEAD_ALTERNATE.sub(root_link, page.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+@event_priority(100)  # before mkdocs-static-i18n's on_post_build, which builds the Chinese site
+def on_post_build(config: Any) -> None:
+    """The English print page; and a sitemap.xml for each translated site (zh/) too.
+
+    Material reads the sitemap to switch languages. The root sitemap, written by
+    mkdocs-static-i18n's template, lists every page with its alternate languages,
+    so the translated sites share it (copied at the end of their own build).
+    """
+    _write_english_print_page(config)
     site = Path(config["site_dir"])
     i18n = config["plugins"].get("i18n")
     languages = getattr(getattr(i18n, "config", None), "languages", None) or []
