@@ -108,8 +108,10 @@ def run_each_block_once() -> None:
     blocks that train networks for a figure would run twice. Blocks in a `session`
     share state with other blocks, so they always run.
     """
-    from markdown_exec._internal.formatters import python
-
+    try:
+        from markdown_exec._internal.formatters import python
+    except ImportError:  # another layout of markdown-exec's internals: the blocks just run twice
+        return
     run = python._run_python
     if getattr(run, "remembers", False):
         return
