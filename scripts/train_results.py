@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
 import sys
 import tempfile
 import time
@@ -23,22 +22,12 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
+from nnlit.mnist import write_atomically
 from nnlit.training import DEFAULT_RECIPE, confusion_matrix, train_network
 
 RECIPE = DEFAULT_RECIPE  # the classic recipe, also the network other commands use by default
 CURVE_EVERY = 500  # measure the test accuracy after every 500 training images
 RESULTS = Path(__file__).resolve().parents[1] / "docs" / "results"
-
-
-def write_atomically(path: Path, text: str) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def svg(figure: plt.Figure) -> str:
@@ -94,9 +83,9 @@ def main() -> None:
         "date": datetime.date.today().isoformat(),
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
-    write_atomically(RESULTS / "training.json", json.dumps(results, indent=1) + "\n")
-    write_atomically(RESULTS / "learning-curve.svg", learning_curve(run.curve))
-    write_atomically(RESULTS / "confusion.svg", confusion_figure(matrix))
+    write_atomically(RESULTS / "training.json", (json.dumps(results, indent=1) + "\n").encode())
+    write_atomically(RESULTS / "learning-curve.svg", learning_curve(run.curve).encode())
+    write_atomically(RESULTS / "confusion.svg", confusion_figure(matrix).encode())
 
 
 if __name__ == "__main__":
