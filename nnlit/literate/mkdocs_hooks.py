@@ -15,6 +15,7 @@ import ast
 import importlib.util
 import json
 import posixpath
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,7 +25,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 import nnlit
-from nnlit.literate.markdown import chapters_in_order, read_fences
+from nnlit.literate.markdown import chapters_in_order, is_translation, read_fences
 from nnlit.literate.notebooks import chapter_notebook
 from nnlit.literate.numbering import equation_numbers
 from nnlit.literate.tangle import tangled_fences
@@ -192,9 +193,9 @@ def api_modules(config: MkDocsConfig) -> dict[str, list[str]]:
     return modules
 
 
-def api_markdown(modules: dict[str, list[str]], titles: dict[str, str]) -> str:
+def api_markdown(modules: dict[str, list[str]], titles: dict[str, str], chinese: bool = False) -> str:
     """A table of modules and their chapters, then one mkdocstrings entry per module."""
-    rows = ["| Module | Written in |", "| --- | --- |"]
+    rows = ["| 模块 | 所在章节 |" if chinese else "| Module | Written in |", "| --- | --- |"]
     for name, chapters in modules.items():
         links = ", ".join(f"[{titles.get(page, page)}]({page})" for page in chapters)
         rows.append(f"| [`{name}`][{name}] | {links} |")
@@ -212,8 +213,13 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
 def on_nav(nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
     """Remember the nav's page titles, for the API reference's links to chapters."""
     _NAV_TITLES.clear()
-    _NAV_TITLES.update({page.file.src_uri: page.title for page in nav.pages})
+    _NAV_TITLES.update({english_page(page.file.src_uri): page.title for page in nav.pages})
     return nav
+
+
+def english_page(src_uri: str) -> str:
+    """The English page a page translates (why-oj.zh.md -> why-oj.md), or the page itself."""
+    return re.sub(r"\.[a-z]{2}(?:_[A-Za-z]{2,4})?\.md$", ".md", src_uri) if is_translation(Path(src_uri)) else src_uri
 
 
 def api_names(chapter: Path, root: Path) -> list[str]:
@@ -240,17 +246,20 @@ def api_line(names: list[str]) -> str:
 def on_page_markdown(markdown: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
     """Fill in the API reference's list of modules; end each chapter with links to the API
     entries of the functions it defines, and a link to its notebook."""
-    source = page.file.src_uri
+    source = english_page(page.file.src_uri)
+    translated = source != page.file.src_uri
     if CHAPTERS_MARKER in markdown:
         chapters = [p for p in notebook_chapters(config) if p in _NAV_TITLES]
         listing = "\n".join(f"{n}. [{_NAV_TITLES[p]}]({p})" for n, p in enumerate(chapters, start=1))
         return markdown.replace(CHAPTERS_MARKER, listing + "\n")
     if API_MARKER in markdown:
-        return markdown.replace(API_MARKER, api_markdown(api_modules(config), _NAV_TITLES))
+        return markdown.replace(API_MARKER, api_markdown(api_modules(config), _NAV_TITLES, chinese=translated))
     if source not in notebook_chapters(config):
         return markdown
     link = posixpath.relpath(notebook_uri(source), posixpath.dirname(page.url) or ".")
     names = api_names(Path(config.docs_dir) / source, _root(config))
+    if translated:  # the translation's own hook adds the notebook link, in its language
+        return markdown.rstrip("\n") + "\n\n" + api_line(names) + "\n" if names else markdown
     return (
         markdown.rstrip("\n")
         + "\n\n"
