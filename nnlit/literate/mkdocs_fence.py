@@ -24,14 +24,19 @@ from nnlit.literate.vocabulary import Vocabulary
 PAGE: dict[str, Any] = {"chapter": None, "root": None, "numbers": {}}
 
 _INLINE_MATH = re.compile(r"\$([^$]+)\$")
+# A Markdown link to a chapter, as `{eq:id}` becomes before the block is rendered.
+_LINK = re.compile(r"\[([^\]]+)\]\(([\w./-]+?\.md)(#[\w-]+)?\)")
+_REFERENCE = re.compile(r"\{eq:([a-z0-9-]+)\}")
 
 
 def _locate(source: str) -> Fence:
     """The chapter and line of the block being rendered (for messages and the source box)."""
     chapter, root = PAGE.get("chapter"), PAGE.get("root")
     if chapter and root:
+        # The page's Markdown reaches us with each {eq:id} already a link: compare without them.
+        wanted = _LINK.sub("", source).strip()
         for fence in read_fences(Path(root) / chapter, Path(root)):
-            if fence.lang == "derivation" and fence.text.strip() == source.strip():
+            if fence.lang == "derivation" and _REFERENCE.sub("", fence.text).strip() == wanted:
                 return fence
     return Fence(chapter or "docs/unknown.md", 1, "derivation", {}, frozenset(), source)
 
@@ -49,7 +54,7 @@ _ZH = {
 
 
 def page_language() -> str:
-    """"zh" while a Chinese page (docs/x.zh.md) is rendered, else "en"."""
+    """ "zh" while a Chinese page (docs/x.zh.md) is rendered, else "en"."""
     return "zh" if str(PAGE.get("chapter") or "").endswith(".zh.md") else "en"
 
 
@@ -89,9 +94,34 @@ def _math_spans(text: str) -> str:
     return re.sub(r"\\\((.+?)\\\)", r'<span class="arithmatex">\\(\1\\)</span>', text)
 
 
+def _page_name(chapter: str) -> str:
+    """docs/why-oj.zh.md -> why-oj: the page's folder in the site, in any language."""
+    name = chapter.rsplit("/", 1)[-1].removesuffix(".md")
+    return re.sub(r"\.[a-z]{2}(?:_[A-Za-z]{2,4})?$", "", name)
+
+
+def _href(target: str, anchor: str) -> str:
+    """A link from the page being rendered to `target` (a chapter file name), as the site lays pages out."""
+    here = _page_name(PAGE.get("chapter") or "")
+    there = _page_name(target)
+    if there == here:
+        return anchor
+    up = "" if here == "index" else "../"
+    return f"{up}{'' if there == 'index' else there + '/'}{anchor}"
+
+
+def _reference_link(found: re.Match[str]) -> str:
+    equation = PAGE.get("numbers", {}).get(found.group(1))
+    if equation is None:
+        raise ValueError(f"{PAGE.get('chapter')}: {{eq:{found.group(1)}}} names no numbered derivation.")
+    return f'<a href="{_href(equation.page, "#" + equation.anchor)}">({equation.number})</a>'
+
+
 def _justification(text: str) -> str:
-    """Plain words, with `$...$` as inline math."""
-    escaped = html.escape(text)
+    """Plain words, with `$...$` as inline math and an equation reference (from `{eq:id}`) as a link."""
+    escaped = html.escape(text, quote=False)
+    escaped = _REFERENCE.sub(_reference_link, escaped)
+    escaped = _LINK.sub(lambda m: f'<a href="{_href(m.group(2), m.group(3) or "")}">{m.group(1)}</a>', escaped)
     return _INLINE_MATH.sub(r'<span class="arithmatex">\\(\1\\)</span>', escaped)
 
 

@@ -1,0 +1,49 @@
+"""How a derivation block is shown on the page."""
+
+import pytest
+
+from nnlit.literate import mkdocs_fence
+from nnlit.literate.derivation import parse
+from nnlit.literate.markdown import Fence
+
+BLOCK = """id: square
+title: A square's slope
+given: |
+  n = sizes('n')
+  x = scalars('x')
+steps: |
+    D(x**2, x)
+  = 2*x          # the power rule, as in [(1.3)](why-oj.md#derivation-output-weight-gradient): $2x$
+"""
+
+
+@pytest.fixture
+def page(monkeypatch: pytest.MonkeyPatch) -> dict:
+    monkeypatch.setitem(mkdocs_fence.PAGE, "chapter", "docs/softmax.md")
+    return mkdocs_fence.PAGE
+
+
+def test_steps_reasons_claim_and_source_are_shown(page: dict) -> None:
+    html = mkdocs_fence.render(parse(Fence("docs/softmax.md", 5, "derivation", {}, frozenset(), BLOCK)))
+    assert html.count('<li class="derivation-step">') == 2
+    assert r"\[\frac{\partial}{\partial x}\left(x^{2}\right)\]" in html
+    assert r"\[= 2 \cdot x\]" in html or r"\[= 2 x\]" in html
+    assert '<a href="../why-oj/#derivation-output-weight-gradient">(1.3)</a>' in html
+    assert r'<span class="arithmatex">\(2x\)</span>' in html
+    assert "proved equal to the one before for all sizes" in html
+    assert "docs/softmax.md, line 5" in html and "D(x**2, x)" in html
+
+
+@pytest.mark.parametrize(
+    ("chapter", "target", "href"),
+    [
+        ("docs/softmax.md", "softmax.md", "#a"),
+        ("docs/softmax.md", "why-oj.md", "../why-oj/#a"),
+        ("docs/softmax.zh.md", "why-oj.md", "../why-oj/#a"),
+        ("docs/index.md", "why-oj.md", "why-oj/#a"),
+        ("docs/why-oj.md", "index.md", "../#a"),
+    ],
+)
+def test_equation_links_in_reasons_follow_the_sites_layout(page: dict, chapter: str, target: str, href: str) -> None:
+    page["chapter"] = chapter
+    assert mkdocs_fence._href(target, "#a") == href
