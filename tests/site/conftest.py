@@ -296,3 +296,11 @@ def artifacts_dir() -> Path:
     """test-artifacts/ at the repository root (gitignored): screenshots go here."""
     ARTIFACTS_DIR.mkdir(exist_ok=True)
     return ARTIFACTS_DIR
+
+
+@pytest.fixture(scope="session")
+def page_audits(visit_pages: VisitPages, site_pages: list[str]) -> dict[str, Any]:
+    """Every page of the site, visited once for the whole test run (see tests/site/audit.py)."""
+    from tests.site.audit import audit_pages
+
+    return audit_pages(visit_pages, site_pages)
