@@ -35,7 +35,6 @@ from nnlit.literate.derivation import Derivation, DerivationError, evaluate
 from nnlit.literate.latex import book_latex, step_latex
 from nnlit.literate.vocabulary import Vocabulary, sigmoid
 
-PROBE_SIZES = (2, 3)  # sizes tried to find a counterexample when no proof for all sizes is found
 RANDOM_POINTS = 3
 EXACT_OPS = 2000  # larger explicit expressions are compared at random points only
 EXPLAIN_OPS = 300  # larger differences are not factored for the message (it can take minutes)

@@ -1,12 +1,14 @@
-"""The book's LaTeX printer: SymPy expressions in the book's notation.
+"""The book's LaTeX printers, in the notation of the notation chapter.
 
 - `w[j, k]` prints as w_{jk} (indices run together when each is one letter);
 - the sigmoid is sigma; partial derivatives are fractions with a curly d;
 - transposes are ^T, elementwise (Hadamard) products are odot, a column of
   ones is a bold 1, and ||v||^2 is the squared length of v.
 
-Every formula inside a derivation on the site is printed by this module, from
-the very expression that the checker proved.
+`StepPrinter` prints every step of a derivation on the site from the very source
+text that the checker evaluates, with the factors in the order written;
+`BookLatexPrinter` prints what the checker computes (a ratio, a difference) in
+its messages.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from typing import Any
 
 import sympy
 from sympy.printing.latex import LatexPrinter
-from sympy.printing.precedence import PRECEDENCE
 
 
 def subscript(base: str, index: str) -> str:
@@ -28,38 +29,11 @@ def subscript(base: str, index: str) -> str:
     return f"{base}_{{{index}}}"
 
 
-def _leads_with_minus(expr: Any) -> bool:
-    """Whether a factor prints with a leading minus sign (-2, or -2 x)."""
-    if isinstance(expr, sympy.Number):
-        return bool(expr < 0)
-    return (
-        isinstance(expr, sympy.Mul) and bool(expr.args) and isinstance(expr.args[0], sympy.Number) and expr.args[0] < 0
-    )
-
-
 class BookLatexPrinter(LatexPrinter):
     """SymPy's LaTeX printer with the notation of the book's notation chapter."""
 
     def __init__(self, settings: dict[str, Any] | None = None) -> None:
         super().__init__({"order": "none", "mul_symbol": None, **(settings or {})})
-
-    def _print_Mul(self, expr: sympy.Mul) -> str:
-        # An unevaluated product keeps its factors as written; a stray 1 says nothing,
-        # and a negative factor after the first needs brackets: eta (-2 x), not eta - 2 x.
-        factors = [arg for arg in expr.args if arg != 1]
-        if not factors:
-            return "1"
-        if len(factors) == 1:
-            return self._print(factors[0])
-        if any(_leads_with_minus(factor) for factor in factors[1:]):
-            parts = [self.parenthesize(factors[0], PRECEDENCE["Mul"])]
-            for factor in factors[1:]:
-                text = self.parenthesize(factor, PRECEDENCE["Mul"])
-                parts.append(rf"\left({text}\right)" if _leads_with_minus(factor) else text)
-            return " ".join(parts)
-        if len(factors) != len(expr.args):
-            expr = sympy.Mul(*factors, evaluate=False)
-        return super()._print_Mul(expr)
 
     def _print_Indexed(self, expr: sympy.Indexed) -> str:
         base = self._print(expr.base.label)
