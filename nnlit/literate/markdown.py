@@ -123,12 +123,23 @@ def chapters_in_order(root: Path) -> list[Path]:
     return [docs_dir / page for page in pages]
 
 
-_TRANSLATION = re.compile(r"\.[a-z]{2}(?:_[A-Za-z]{2,4})?\.md$")
+_TRANSLATION = re.compile(r"\.(?P<lang>[a-z]{2}(?:_[A-Za-z]{2,4})?)\.md$")
 
 
-def is_translation(path: Path) -> bool:
+def page_language(path: str | Path) -> str:
+    """The language of a page: "zh" for `why-oj.zh.md`, "en" for `why-oj.md`."""
+    found = _TRANSLATION.search(Path(path).name)
+    return found["lang"] if found else "en"
+
+
+def is_translation(path: str | Path) -> bool:
     """`why-oj.zh.md` translates `why-oj.md`: it shows the English page's blocks, and is not their source."""
-    return bool(_TRANSLATION.search(path.name))
+    return page_language(path) != "en"
+
+
+def english_page(path: str) -> str:
+    """The English page a translation translates (`docs/why-oj.zh.md` -> `docs/why-oj.md`), or the page itself."""
+    return _TRANSLATION.sub(".md", path) if is_translation(path) else path
 
 
 def all_chapters(root: Path) -> list[Path]:

@@ -19,6 +19,7 @@ import yaml
 from mkdocs.exceptions import PluginError
 
 import nnlit
+from nnlit.literate.markdown import english_page, is_translation, page_language
 
 #: Characters that mean something to LaTeX outside math, escaped in BibTeX fields.
 _LATEX_SPECIAL = re.compile(r"([&%#_{}])")
@@ -125,7 +126,9 @@ def page_citation(markdown: str, page: Any, config: Any) -> Citation:
     if not site_url:
         raise PluginError("mkdocs.yml needs site_url: the cite boxes name each page's URL.")
     # A translation (why-oj.zh.md) is cited as its own page: key nnlit2026:why-oj-zh, its own URL.
-    slug = re.sub(r"\.([a-z]{2})$", r"-\1", page.file.src_uri.removesuffix(".md")).replace("/", "-")
+    slug = english_page(page.file.src_uri).removesuffix(".md").replace("/", "-")
+    if is_translation(page.file.src_uri):
+        slug += f"-{page_language(page.file.src_uri)}"
     return Citation(
         key=f"nnlit{released[:4]}:{slug}",
         title=chapter_title(markdown, page.title or slug),
@@ -141,5 +144,4 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     """Append the cite box to every page but the home page."""
     if page.is_homepage:
         return markdown
-    lang = "zh" if page.file.src_uri.endswith(".zh.md") else "en"
-    return markdown.rstrip("\n") + cite_box(page_citation(markdown, page, config), lang)
+    return markdown.rstrip("\n") + cite_box(page_citation(markdown, page, config), page_language(page.file.src_uri))

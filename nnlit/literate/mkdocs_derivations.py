@@ -16,9 +16,10 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 
 from nnlit.literate import mkdocs_fence
-from nnlit.literate.numbering import equation_numbers
+from nnlit.literate.numbering import REFERENCE, equation_numbers
 
-_REFERENCE = re.compile(r"\{eq:([a-z0-9-]+)\}")
+# A whole ```derivation block, indented or not.
+_DERIVATION_BLOCK = re.compile(r"^[ \t]*(`{3,}|~{3,})derivation\b.*?^[ \t]*\1[ \t]*$", re.MULTILINE | re.DOTALL)
 
 
 def on_pre_build(config: Any) -> None:
@@ -41,4 +42,9 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
         target = posixpath.relpath(equation.page, here or ".")
         return f"[({equation.number})]({target}#{equation.anchor})"
 
-    return _REFERENCE.sub(link, markdown)
+    # Inside a derivation block the renderer links references itself (its reasons are not Markdown).
+    pieces, start = [], 0
+    for block in _DERIVATION_BLOCK.finditer(markdown):
+        pieces += [REFERENCE.sub(link, markdown[start : block.start()]), block.group(0)]
+        start = block.end()
+    return "".join([*pieces, REFERENCE.sub(link, markdown[start:])])

@@ -17,26 +17,23 @@ from typing import Any
 from nnlit.literate.checker import describe_sizes
 from nnlit.literate.derivation import Derivation, evaluate, parse
 from nnlit.literate.latex import step_latex
-from nnlit.literate.markdown import Fence, read_fences
+from nnlit.literate.markdown import Fence, english_page, read_fences
+from nnlit.literate.markdown import page_language as language_of
+from nnlit.literate.numbering import REFERENCE
 from nnlit.literate.vocabulary import Vocabulary
 
 # Set by the MkDocs hook `mkdocs_derivations.py` before each page is rendered.
 PAGE: dict[str, Any] = {"chapter": None, "root": None, "numbers": {}}
 
 _INLINE_MATH = re.compile(r"\$([^$]+)\$")
-# A Markdown link to a chapter, as `{eq:id}` becomes before the block is rendered.
-_LINK = re.compile(r"\[([^\]]+)\]\(([\w./-]+?\.md)(#[\w-]+)?\)")
-_REFERENCE = re.compile(r"\{eq:([a-z0-9-]+)\}")
 
 
 def _locate(source: str) -> Fence:
     """The chapter and line of the block being rendered (for messages and the source box)."""
     chapter, root = PAGE.get("chapter"), PAGE.get("root")
     if chapter and root:
-        # The page's Markdown reaches us with each {eq:id} already a link: compare without them.
-        wanted = _LINK.sub("", source).strip()
         for fence in read_fences(Path(root) / chapter, Path(root)):
-            if fence.lang == "derivation" and _REFERENCE.sub("", fence.text).strip() == wanted:
+            if fence.lang == "derivation" and fence.text.strip() == source.strip():
                 return fence
     return Fence(chapter or "docs/unknown.md", 1, "derivation", {}, frozenset(), source)
 
@@ -55,7 +52,7 @@ _ZH = {
 
 def page_language() -> str:
     """ "zh" while a Chinese page (docs/x.zh.md) is rendered, else "en"."""
-    return "zh" if str(PAGE.get("chapter") or "").endswith(".zh.md") else "en"
+    return language_of(PAGE.get("chapter") or "")
 
 
 def claim(derivation: Derivation, size_names: list[str]) -> str:
@@ -96,8 +93,7 @@ def _math_spans(text: str) -> str:
 
 def _page_name(chapter: str) -> str:
     """docs/why-oj.zh.md -> why-oj: the page's folder in the site, in any language."""
-    name = chapter.rsplit("/", 1)[-1].removesuffix(".md")
-    return re.sub(r"\.[a-z]{2}(?:_[A-Za-z]{2,4})?$", "", name)
+    return english_page(chapter).rsplit("/", 1)[-1].removesuffix(".md")
 
 
 def _href(target: str, anchor: str) -> str:
@@ -120,15 +116,14 @@ def _reference_link(found: re.Match[str]) -> str:
 def _justification(text: str) -> str:
     """Plain words, with `$...$` as inline math and an equation reference (from `{eq:id}`) as a link."""
     escaped = html.escape(text, quote=False)
-    escaped = _REFERENCE.sub(_reference_link, escaped)
-    escaped = _LINK.sub(lambda m: f'<a href="{_href(m.group(2), m.group(3) or "")}">{m.group(1)}</a>', escaped)
+    escaped = REFERENCE.sub(_reference_link, escaped)
     return _INLINE_MATH.sub(r'<span class="arithmatex">\\(\1\\)</span>', escaped)
 
 
 def _english_location(derivation: Derivation) -> dict[str, Any] | None:
     """Where the English page holds this block: the copy that `nnlit verify` checks."""
     root = PAGE.get("root")
-    english = re.sub(r"\.zh\.md$", ".md", derivation.chapter)
+    english = english_page(derivation.chapter)
     if not root or not (Path(root) / english).exists():
         return None
     for fence in read_fences(Path(root) / english, Path(root)):

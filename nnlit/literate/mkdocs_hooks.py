@@ -15,7 +15,6 @@ import ast
 import importlib.util
 import json
 import posixpath
-import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,10 +24,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 import nnlit
-from nnlit.literate.markdown import chapters_in_order, is_translation, read_fences
+from nnlit.literate.markdown import chapters_in_order, english_page, read_fences
 from nnlit.literate.notebooks import chapter_notebook
 from nnlit.literate.numbering import equation_numbers
-from nnlit.literate.tangle import tangled_fences
+from nnlit.literate.tangle import module_name, tangled_fences
 
 #: Where the copied MathJax lives inside the built site. mkdocs.yml's
 #: ``extra_javascript`` names ``javascripts/mathjax/tex-chtml.js`` under it.
@@ -186,7 +185,7 @@ def api_modules(config: MkDocsConfig) -> dict[str, list[str]]:
     modules: dict[str, list[str]] = {}
     for chapter in chapters_in_order(root):
         for fence in tangled_fences(read_fences(chapter, root)):
-            name = fence.attrs["title"].removesuffix(".py").replace("/", ".")
+            name = module_name(fence)
             page = chapter.relative_to(docs).as_posix()
             if page not in modules.setdefault(name, []):
                 modules[name].append(page)
@@ -217,16 +216,11 @@ def on_nav(nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
     return nav
 
 
-def english_page(src_uri: str) -> str:
-    """The English page a page translates (why-oj.zh.md -> why-oj.md), or the page itself."""
-    return re.sub(r"\.[a-z]{2}(?:_[A-Za-z]{2,4})?\.md$", ".md", src_uri) if is_translation(Path(src_uri)) else src_uri
-
-
 def api_names(chapter: Path, root: Path) -> list[str]:
     """The public functions and classes a chapter's titled blocks define, as dotted names, in order."""
     names = []
     for fence in tangled_fences(read_fences(chapter, root)):
-        module = fence.attrs["title"].removesuffix(".py").replace("/", ".")
+        module = module_name(fence)
         try:
             tree = ast.parse(fence.text)
         except SyntaxError:

@@ -86,8 +86,13 @@ def on_post_page(output: str, page: Any, config: Any) -> str:
     the page's own counterpart (zh/why-oj/) has none, so the request would fail. The
     language switch's links in the page keep pointing at the counterpart page itself.
     """
+    return alternates_at_roots(output, page.url, config)
+
+
+def alternates_at_roots(html: str, url: str, config: Any) -> str:
+    """The page at `url` (e.g. zh/why-oj/), with its <link rel="alternate"> tags pointing at the language roots."""
     roots = _language_roots(config)
-    here = page.url if page.url.endswith("/") else posixpath.dirname(page.url) + "/"
+    here = url if url.endswith("/") else posixpath.dirname(url) + "/"
 
     def root_link(found: re.Match[str]) -> str:
         root = roots.get(found.group(1))
@@ -96,7 +101,7 @@ def on_post_page(output: str, page: Any, config: Any) -> str:
         link = posixpath.relpath(root.rstrip("/") or ".", here.rstrip("/") or ".") + "/"
         return f'<link rel="alternate" href="{link}" hreflang="{found.group(1)}">'
 
-    return _HEAD_ALTERNATE.sub(root_link, output)
+    return _HEAD_ALTERNATE.sub(root_link, html)
 
 
 def _default_language_build(config: Any) -> bool:
@@ -128,15 +133,8 @@ def _write_english_print_page(config: Any) -> None:
     print_site.config["enabled"] = False  # its own on_post_build, later in this build, has been done
     page = Path(config["site_dir"]) / "print_page" / "index.html"
     if page.exists():
-        roots = _language_roots(config)
-
-        def root_link(found: re.Match[str]) -> str:
-            root = roots.get(found.group(1))
-            if root is None:
-                return found.group(0)
-            return f'<link rel="alternate" href="../{root}" hreflang="{found.group(1)}">'
-
-        page.write_text(_HEAD_ALTERNATE.sub(root_link, page.read_text(encoding="utf-8")), encoding="utf-8")
+        html = page.read_text(encoding="utf-8")
+        page.write_text(alternates_at_roots(html, "print_page/", config), encoding="utf-8")
 
 
 @event_priority(100)  # before mkdocs-static-i18n's on_post_build, which builds the Chinese site

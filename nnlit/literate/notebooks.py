@@ -30,10 +30,9 @@ from typing import Any
 from nnlit.literate.derivation import DerivationError, evaluate, parse
 from nnlit.literate.latex import step_latex
 from nnlit.literate.markdown import Fence, read_fences
-from nnlit.literate.numbering import Equation, equation_numbers
+from nnlit.literate.numbering import REFERENCE, Equation, equation_numbers
 from nnlit.literate.vocabulary import Vocabulary
 
-_REFERENCE = re.compile(r"\{eq:([a-z0-9-]+)\}")
 _CHAPTER_LINK = re.compile(r"\]\((?!https?:|#)([^)#\s]+)\.md(#[^)\s]*)?\)")
 _INLINE_MATH = re.compile(r"\$([^$]+)\$")
 
@@ -70,7 +69,7 @@ def _prose(text: str, numbers: dict[str, Equation], site_url: str) -> str:
     def chapter_link(found: re.Match[str]) -> str:
         return f"]({page_url(site_url, found.group(1) + '.md')}{found.group(2) or ''})"
 
-    return _CHAPTER_LINK.sub(chapter_link, _REFERENCE.sub(reference, text)).strip("\n")
+    return _CHAPTER_LINK.sub(chapter_link, REFERENCE.sub(reference, text)).strip("\n")
 
 
 def derivation_markdown(fence: Fence, numbers: dict[str, Equation]) -> str:

@@ -8,11 +8,15 @@ both use this one table, so a number and its link never disagree.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from nnlit.literate.derivation import Derivation, DerivationError, parse
 from nnlit.literate.markdown import chapters_in_order, read_fences
+
+#: A reference to a numbered derivation in a chapter's prose: {eq:output-weight-gradient}.
+REFERENCE = re.compile(r"\{eq:([a-z0-9-]+)\}")
 
 
 @dataclass(frozen=True)

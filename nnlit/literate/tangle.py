@@ -42,6 +42,11 @@ def tangled_fences(fences: list[Fence]) -> list[Fence]:
     return [f for f in fences if f.lang in ("python", "py") and f.attrs.get("title", "").endswith(".py")]
 
 
+def module_name(fence: Fence) -> str:
+    """The dotted name of the module a titled block belongs to: nnlit/activations.py -> nnlit.activations."""
+    return fence.attrs["title"].removesuffix(".py").replace("/", ".")
+
+
 def _check_target(fence: Fence) -> str:
     target = fence.attrs["title"]
     if not target.startswith(f"{PACKAGE}/") or ".." in target.split("/"):

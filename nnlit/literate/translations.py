@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nnlit.errors import NnlitError
-from nnlit.literate.markdown import is_translation
+from nnlit.literate.markdown import english_page, is_translation
 
 #: How many hex digits of the SHA-256 a translation records (48 bits: no accidental match).
 HASH_DIGITS = 12
@@ -49,8 +49,7 @@ def source_hash(path: Path) -> str:
 
 def english_source(path: Path) -> Path:
     """docs/why-oj.md for docs/why-oj.zh.md."""
-    name = re.sub(r"\.[a-z]{2}(?:_[A-Za-z]{2,4})?\.md$", ".md", path.name)
-    return path.with_name(name)
+    return path.with_name(english_page(path.name))
 
 
 def record_line(source: Path) -> str:

@@ -5,6 +5,7 @@ import pytest
 from nnlit.literate import mkdocs_fence
 from nnlit.literate.derivation import parse
 from nnlit.literate.markdown import Fence
+from nnlit.literate.numbering import Equation
 
 BLOCK = """id: square
 title: A square's slope
@@ -13,13 +14,16 @@ given: |
   x = scalars('x')
 steps: |
     D(x**2, x)
-  = 2*x          # the power rule, as in [(1.3)](why-oj.md#derivation-output-weight-gradient): $2x$
+  = 2*x          # the power rule, as in {eq:output-weight-gradient}: $2x$
 """
 
 
 @pytest.fixture
 def page(monkeypatch: pytest.MonkeyPatch) -> dict:
     monkeypatch.setitem(mkdocs_fence.PAGE, "chapter", "docs/softmax.md")
+    monkeypatch.setitem(
+        mkdocs_fence.PAGE, "numbers", {"output-weight-gradient": Equation("output-weight-gradient", "1.3", "why-oj.md")}
+    )
     return mkdocs_fence.PAGE
 
 
@@ -47,3 +51,17 @@ def test_steps_reasons_claim_and_source_are_shown(page: dict) -> None:
 def test_equation_links_in_reasons_follow_the_sites_layout(page: dict, chapter: str, target: str, href: str) -> None:
     page["chapter"] = chapter
     assert mkdocs_fence._href(target, "#a") == href
+
+
+def test_references_in_prose_become_links_and_derivation_blocks_are_left_to_the_renderer(page: dict) -> None:
+    from types import SimpleNamespace
+
+    from nnlit.literate import mkdocs_derivations
+
+    markdown = (
+        "See {eq:output-weight-gradient}.\n\n```derivation\nid: a\n  = x  # as {eq:output-weight-gradient}\n```\n"
+    )
+    chapter = SimpleNamespace(file=SimpleNamespace(src_uri="softmax.md"))
+    out = mkdocs_derivations.on_page_markdown(markdown, chapter, {"docs_dir": "/book/docs"}, None)
+    assert out.startswith("See [(1.3)](why-oj.md#derivation-output-weight-gradient).")
+    assert "# as {eq:output-weight-gradient}" in out
