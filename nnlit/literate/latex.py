@@ -30,7 +30,8 @@ def subscript(base: str, index: str) -> str:
 
 
 class BookLatexPrinter(LatexPrinter):
-    """SymPy's LaTeX printer with the notation of the book's notation chapter."""
+    """SymPy's LaTeX printer with the book's notation, for what the checker computes from
+    index-form steps (matrix forms are compared entry by entry and never printed whole)."""
 
     def __init__(self, settings: dict[str, Any] | None = None) -> None:
         super().__init__({"order": "none", "mul_symbol": None, **(settings or {})})
@@ -48,37 +49,14 @@ class BookLatexPrinter(LatexPrinter):
         text = rf"\sigma\left({self._print(expr.args[0])}\right)"
         return f"{text}^{{{exp}}}" if exp else text
 
-    def _print_ElementwiseSigmoid(self, expr: sympy.Basic) -> str:
-        return rf"\sigma\left({self._print(expr.args[0])}\right)"
-
     def _print_Derivative(self, expr: sympy.Derivative) -> str:
         (variable, count), *rest = expr.variable_count
         if rest or count != 1:
             return super()._print_Derivative(expr)
         inner, wrt = expr.expr, self._print(variable)
-        if isinstance(inner, sympy.Symbol | sympy.Indexed | sympy.MatrixSymbol):
+        if isinstance(inner, sympy.Symbol | sympy.Indexed):
             return rf"\frac{{\partial {self._print(inner)}}}{{\partial {wrt}}}"
         return rf"\frac{{\partial}}{{\partial {wrt}}}\left({self._print(inner)}\right)"
-
-    def _print_Gradient(self, expr: sympy.Basic) -> str:
-        scalar, wrt = expr.args
-        return rf"\frac{{\partial {self._print(scalar)}}}{{\partial {self._print(wrt)}}}"
-
-    def _print_SquaredNorm(self, expr: sympy.Expr, exp: str | None = None) -> str:
-        return rf"\left\lVert {self._print(expr.args[0])} \right\rVert^{{2}}"
-
-    def _print_HadamardProduct(self, expr: sympy.Basic) -> str:
-        return r" \odot ".join(self.parenthesize(arg, 1000) for arg in expr.args)  # always bracket compounds
-
-    def _print_OneMatrix(self, expr: sympy.Basic) -> str:
-        return r"\mathbf{1}"
-
-    def _print_Transpose(self, expr: sympy.Basic) -> str:
-        inner = expr.args[0]
-        text = self._print(inner)
-        if not isinstance(inner, sympy.MatrixSymbol):
-            text = rf"\left({text}\right)"
-        return f"{text}^{{\\top}}"
 
     def _print_KroneckerDelta(self, expr: sympy.Expr, exp: str | None = None) -> str:
         i, j = (self._print(arg) for arg in expr.args)
