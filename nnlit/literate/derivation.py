@@ -222,9 +222,8 @@ def parse(fence: Fence) -> Derivation:
 
 @dataclass
 class Evaluated:
-    """A derivation's steps as SymPy expressions, with the vocabulary that made them."""
+    """A derivation's steps as SymPy expressions, with the names they were evaluated among."""
 
-    vocabulary: Vocabulary
     namespace: dict[str, Any]
     steps: list[Any]
     ranges: dict[sympy.Symbol, tuple[Any, Any]]  # free index -> (low, high)
@@ -283,4 +282,4 @@ def evaluate(derivation: Derivation, vocabulary: Vocabulary) -> Evaluated:
         except Exception as error:  # noqa: BLE001
             raise derivation.fail(derivation.line, f"`assume:` range for {name} is not understood: {error}.") from None
     steps = [evaluate_step(derivation, number, namespace) for number in range(len(derivation.steps))]
-    return Evaluated(vocabulary, namespace, steps, ranges)
+    return Evaluated(namespace, steps, ranges)

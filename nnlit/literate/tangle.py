@@ -34,7 +34,6 @@ class Module:
 
     path: str  # e.g. "nnlit/activations.py"
     text: str
-    sources: tuple[Fence, ...]
 
 
 def tangled_fences(fences: list[Fence]) -> list[Fence]:
@@ -112,7 +111,7 @@ def modules_from_book(root: Path) -> list[Module]:
         _check_conflicts(path, fences)
         body = _body(fences)
         chapters = list(dict.fromkeys(f.chapter for f in fences))
-        modules.append(Module(path, _header(chapters, body) + body, tuple(fences)))
+        modules.append(Module(path, _header(chapters, body) + body))
     return modules
 
 
