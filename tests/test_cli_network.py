@@ -80,3 +80,12 @@ def test_the_full_mnist_offline_says_what_to_download_and_where(tmp_path: Path) 
     line = one_sentence(nnlit("train", "--data", "mnist", cache=tmp_path, NNLIT_MNIST_MIRROR=closed))
     assert str(tmp_path) in line and "train-images-idx3-ubyte" in line
     assert not [p for p in tmp_path.rglob("*") if p.is_file()]  # no partial file left behind
+
+
+def test_an_unwritable_output_is_one_sentence(model: Path, tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("not a folder")
+    line = one_sentence(
+        nnlit("backquery", "2", "-o", str(tmp_path / "a-file" / "two.png"), "--model", str(model), cache=tmp_path)
+    )
+    assert line.startswith("nnlit backquery: Cannot write ") and "two.png" in line
+    assert (tmp_path / "a-file").read_text() == "not a folder"
