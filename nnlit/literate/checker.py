@@ -8,9 +8,12 @@ Cheap first. For a pair of steps:
    sum's range, as `assume:` says), give summation variables canonical names,
    `expand`, and compare; a zero difference is a proof for every size;
 3. otherwise, at concrete sizes (the block's `sizes:`, or small probe sizes):
-   build the explicit entries and compare exactly, then at random points. A
-   counterexample makes the step wrong; equality at the probe sizes alone is
-   "unproved", never "passed", unless the block claims only those sizes.
+   look for a counterexample at random points over the whole domain the
+   declarations allow (negative values unless a symbol is declared positive),
+   then build the explicit entries and compare them exactly. A counterexample
+   makes the step wrong. Points only ever refute: what no exact comparison
+   settles is "unproved", and so is equality at probe sizes, unless the block
+   claims only those sizes.
 
 Matrix derivations are checked at their listed concrete sizes only (which must
 include non-square ones, so that a missing transpose shows).
@@ -19,6 +22,7 @@ include non-square ones, so that a missing transpose shows).
 from __future__ import annotations
 
 import contextlib
+import enum
 import itertools
 import random
 import signal
@@ -35,8 +39,7 @@ from nnlit.literate.derivation import Derivation, DerivationError, evaluate
 from nnlit.literate.latex import book_latex, step_latex
 from nnlit.literate.vocabulary import Vocabulary, sigmoid
 
-RANDOM_POINTS = 3
-EXACT_OPS = 2000  # larger explicit expressions are compared at random points only
+RANDOM_POINTS = 8  # points only refute: see compare_explicit
 EXPLAIN_OPS = 300  # larger differences are not factored for the message (it can take minutes)
 
 
@@ -249,8 +252,20 @@ def _leaves(expressions: list[Any]) -> list[Any]:
     return sorted(entries | (symbols - labels), key=str)
 
 
-def _random_point(leaves: list[Any], rng: random.Random) -> dict[Any, sympy.Float]:
-    return {leaf: sympy.Float(rng.uniform(0.05, 0.95), 30) for leaf in leaves}
+def _random_point(leaves: list[Any], rng: random.Random, attempt: int) -> dict[Any, sympy.Float]:
+    """A point anywhere in the domain the declarations allow: negative values too, unless declared positive.
+
+    The first attempt makes every unconstrained value negative, the second alternates
+    signs, later ones draw signs at random: so a rule that holds only for positive
+    values meets a negative one whatever the seed.
+    """
+    point = {}
+    for position, leaf in enumerate(leaves):
+        positive = leaf.is_positive or (isinstance(leaf, sympy.Indexed) and leaf.base.is_positive)
+        negative = attempt == 0 or (attempt == 1 and position % 2 == 1) or (attempt > 1 and rng.random() < 0.5)
+        sign = 1 if positive or not negative else -1
+        point[leaf] = sympy.Float(sign * rng.uniform(0.1, 3.0), 30)
+    return point
 
 
 def _number(value: Any) -> str:
@@ -259,36 +274,66 @@ def _number(value: Any) -> str:
     return f"{real:.6g}" if imaginary == 0 else f"{complex(real, imaginary):.6g}"
 
 
-def compare_explicit(a: Any, b: Any, rng: random.Random) -> tuple[bool, str, str]:
-    """(equal, how, counterexample) for two concrete values: scalars or explicit matrices.
+def exactly_equal(x: Any, y: Any) -> bool:
+    """Whether two concrete expressions are equal as formulas: expand, then cancel as rational functions.
 
-    Random points first: they find a counterexample in milliseconds where expanding
-    a large explicit expression can take minutes. Only small expressions that agree
-    numerically are then compared exactly.
+    >>> from sympy import Symbol, sqrt
+    >>> x = Symbol('x', real=True)
+    >>> exactly_equal((x + 1)**2, x**2 + 2*x + 1), exactly_equal(1/x + 1/(1 - x), 1/(x*(1 - x)))
+    (True, True)
+    >>> exactly_equal(sqrt(x**2), x)
+    False
+    """
+    difference = sympy.expand(x - y)
+    if difference == 0:
+        return True
+    if difference.has(sympy.exp):
+        difference = sympy.expand(_without_sigmoid(difference))
+    return sympy.cancel(sympy.together(difference)) == 0
+
+
+class Outcome(enum.Enum):
+    """How a comparison at one concrete case came out."""
+
+    EQUAL = "equal"  # shown equal by an exact symbolic comparison
+    UNEQUAL = "unequal"  # a counterexample was found
+    UNKNOWN = "unknown"  # neither: agreement at points proves nothing
+
+
+def compare_explicit(a: Any, b: Any, rng: random.Random) -> tuple[Outcome, str]:
+    """(outcome, counterexample) for two concrete values: scalars or explicit matrices.
+
+    Random points first, over the whole domain the declarations allow: they find a
+    counterexample in milliseconds where expanding a large explicit expression can
+    take minutes. Points can only refute; two sides are equal only when the exact
+    comparison says so.
     """
     if _is_matrix(a) != _is_matrix(b):
-        return False, "", "one side is a matrix and the other a number"
+        return Outcome.UNEQUAL, "one side is a matrix and the other a number"
     if _is_matrix(a) and a.shape != b.shape:
-        return False, "", f"the sides have shapes {a.shape[0]}x{a.shape[1]} and {b.shape[0]}x{b.shape[1]}"
+        return Outcome.UNEQUAL, f"the sides have shapes {a.shape[0]}x{a.shape[1]} and {b.shape[0]}x{b.shape[1]}"
     pairs = list(zip(_numbers(a), _numbers(b), strict=True))
     leaves = _leaves([side for pair in pairs for side in pair])
-    for _ in range(RANDOM_POINTS):
-        point = _random_point(leaves, rng)
+    for attempt in range(RANDOM_POINTS):
+        point = _random_point(leaves, rng, attempt)
         for position, (x, y) in enumerate(pairs):
             left, right = x.xreplace(point).evalf(30), y.xreplace(point).evalf(30)
             if not (left.is_number and right.is_number):
                 unknown = sorted(str(s) for s in (left - right).free_symbols)
-                return False, "", f"at concrete sizes the sides still depend on {', '.join(unknown)}; give it a range"
+                named = ", ".join(unknown)
+                return Outcome.UNEQUAL, f"at concrete sizes the sides still depend on {named}; give it a range"
+            if left.has(sympy.nan, sympy.zoo) or right.has(sympy.nan, sympy.zoo):
+                continue  # a point outside one side's domain (a division by zero) refutes nothing
             if abs(left - right) > 1e-12 * max(1, abs(left), abs(right)):
                 where = ""
                 if _is_matrix(a):
                     row, col = divmod(position, a.shape[1])
                     where = f"entry ({row + 1}, {col + 1}): "
-                return False, "", f"{where}left = {_number(left)}, right = {_number(right)} at a random point"
-    small = sum(sympy.count_ops(x) + sympy.count_ops(y) for x, y in pairs) <= EXACT_OPS
-    if small and all(sympy.expand(x - y) == 0 for x, y in pairs):
-        return True, "exactly", ""
-    return True, f"numerically at {RANDOM_POINTS} random points", ""
+                values = ", ".join(f"{leaf} = {_number(value)}" for leaf, value in point.items())
+                return Outcome.UNEQUAL, f"{where}left = {_number(left)}, right = {_number(right)} at {values}"
+    if all(exactly_equal(x, y) for x, y in pairs):
+        return Outcome.EQUAL, ""
+    return Outcome.UNKNOWN, ""
 
 
 def _free_indices(steps: list[Any], symbolic: Vocabulary) -> list[sympy.Symbol]:
@@ -438,25 +483,31 @@ def check(derivation: Derivation) -> Result:
                 if not method:
                     if cases is None:
                         cases = ConcreteCases(derivation, concrete_cases(derivation, symbolic, ranges, steps))
-                    hows = set()
+                    unknown_at = ""
                     for sizes, values, concrete in cases:
-                        equal, how, counterexample = compare_explicit(concrete[number - 1], concrete[number], rng)
-                        if not equal:
+                        outcome, counterexample = compare_explicit(concrete[number - 1], concrete[number], rng)
+                        if outcome is Outcome.UNEQUAL:
                             reason = f"{_describe(sizes, values)}{counterexample}"
                             if not matrix_form and sympy.count_ops(left - right) <= EXPLAIN_OPS:
                                 explained = explain_difference(left, right)
                                 reason = f"{explained}; {reason}" if explained else reason
                             break
-                        hows.add(how)
+                        if outcome is Outcome.UNKNOWN and not unknown_at:
+                            unknown_at = _describe(sizes, values).removesuffix(", ") or "at the values tried"
                     else:
-                        if derivation.sizes:
-                            method = f"at {describe_sizes(derivation)} ({', '.join(sorted(hows))})"
+                        if unknown_at:
+                            reason = (
+                                f"unproved: {unknown_at} no exact comparison shows the two sides equal "
+                                "(no counterexample was found either, but agreement at points proves nothing)"
+                            )
+                        elif derivation.sizes:
+                            method = f"at {describe_sizes(derivation)} (exactly)"
                         else:
                             reason = (
-                                "unproved: no proof for all sizes was found, though the steps agree at the "
-                                "sizes and points tried; list `sizes:` to claim only those sizes"
+                                "unproved: no proof for all sizes was found, though the steps are equal at the "
+                                "sizes tried; list `sizes:` to claim only those sizes"
                                 if symbolic.size_symbols
-                                else "unproved: no symbolic proof was found, though the steps agree at random points"
+                                else "unproved: no symbolic proof was found, and no counterexample either"
                             )
         except ProofTimeout:
             reason = f"unproved: the check ran out of time after {derivation.timeout:g} s"

@@ -76,6 +76,7 @@ class Vocabulary:
         self.definitions: dict[sympy.Symbol, sympy.Expr] = {}
         self.size_symbols: dict[str, sympy.Symbol] = {}
         self.index_symbols: dict[str, sympy.Symbol] = {}
+        self.positive: list[Any] = []  # scalars and arrays declared positive, in order
 
     # --- declarations -------------------------------------------------------
 
@@ -102,14 +103,18 @@ class Vocabulary:
             made.append(sympy.Integer(self.index_values[name]) if name in self.index_values else symbol)
         return made[0] if len(made) == 1 else made
 
-    @staticmethod
-    def arrays(names: str) -> Any:
-        made = [sympy.IndexedBase(name, real=True) for name in names.split()]
+    def arrays(self, names: str, positive: bool = False) -> Any:
+        """Real-valued arrays (`w[j, k]`); `positive=True` claims every entry is > 0."""
+        made = [sympy.IndexedBase(name, real=True, positive=positive or None) for name in names.split()]
+        if positive:
+            self.positive.extend(made)
         return made[0] if len(made) == 1 else made
 
-    @staticmethod
-    def scalars(names: str) -> Any:
-        made = [sympy.Symbol(name, real=True) for name in names.split()]
+    def scalars(self, names: str, positive: bool = False) -> Any:
+        """Real numbers; `positive=True` claims x > 0, which the page then shows among the premises."""
+        made = [sympy.Symbol(name, real=True, positive=positive or None) for name in names.split()]
+        if positive:
+            self.positive.extend(made)
         return made[0] if len(made) == 1 else made
 
     def define(self, name: str, expr: Any) -> Any:
