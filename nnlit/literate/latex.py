@@ -86,7 +86,11 @@ class StepPrinter:
         self.namespace = namespace
 
     def print(self, source: str) -> str:
-        return self._latex(ast.parse(source, mode="eval").body)[0]
+        return self.node(ast.parse(source, mode="eval").body)
+
+    def node(self, node: ast.AST) -> str:
+        """LaTeX for one parsed expression (a part of `given`, say)."""
+        return self._latex(node)[0]
 
     def _wrap(self, node: ast.AST, minimum: int) -> str:
         text, precedence = self._latex(node)

@@ -1,9 +1,10 @@
-"""MkDocs hooks for derivations: the page being rendered, and equation references.
+"""MkDocs hooks for derivations: the page being rendered, verdicts, and equation references.
 
 superfences' formatter sees only a block's text; messages and the source box
-need its chapter and line, so a hook records the page before it renders. The
-equation numbers are computed once per build, and `{eq:some-id}` in a chapter's
-prose becomes a link "(2.3)" to that derivation, on whichever page it is.
+need its chapter and line, so a hook records the page before it renders. Once
+per build the hooks number the equations, find ids used twice, and open the
+verdict cache (saved after the build); `{eq:some-id}` in a chapter's prose
+becomes a link "(2.3)" to that derivation, on whichever page it is.
 """
 
 from __future__ import annotations
@@ -16,21 +17,47 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 
 from nnlit.literate import mkdocs_fence
+from nnlit.literate.derivation import Derivation
 from nnlit.literate.numbering import REFERENCE, equation_numbers
+from nnlit.literate.verdicts import VerdictCache
+from nnlit.literate.verify import book_chapters, derivations_in
 
 # A whole ```derivation block, indented or not.
 _DERIVATION_BLOCK = re.compile(r"^[ \t]*(`{3,}|~{3,})derivation\b.*?^[ \t]*\1[ \t]*$", re.MULTILINE | re.DOTALL)
 
 
+def reused_ids(root: Path) -> dict[tuple[str, int], str]:
+    """(chapter, line) of every block whose id an earlier block of the book already has, with the message."""
+    first: dict[str, Derivation] = {}
+    reused = {}
+    for chapter in book_chapters(root):
+        for item in derivations_in(chapter, root):
+            if not isinstance(item, Derivation):
+                continue
+            if item.id in first:
+                reused[(item.chapter, item.line)] = (
+                    f"{item.where}: {item.id}: the id {item.id} is already used at {first[item.id].where}."
+                )
+            first.setdefault(item.id, item)
+    return reused
+
+
 def on_pre_build(config: Any) -> None:
     root = Path(config["docs_dir"]).parent
     mkdocs_fence.PAGE["numbers"] = equation_numbers(root)
+    mkdocs_fence.PAGE["duplicates"] = reused_ids(root)
+    mkdocs_fence.PAGE["verdicts"] = VerdictCache(root)
+
+
+def on_post_build(config: Any) -> None:
+    mkdocs_fence.PAGE["verdicts"].save()
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     docs_dir = Path(config["docs_dir"])
     mkdocs_fence.PAGE["root"] = str(docs_dir.parent)
     mkdocs_fence.PAGE["chapter"] = f"{docs_dir.name}/{page.file.src_uri}"
+    mkdocs_fence.PAGE["located"] = {}
     numbers = mkdocs_fence.PAGE["numbers"]
 
     def link(found: re.Match[str]) -> str:

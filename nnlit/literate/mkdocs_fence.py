@@ -1,40 +1,62 @@
 """Render a derivation block as the reader sees it.
 
 pymdown's superfences calls `format_derivation` for every ```` ```derivation ````
-fence. The steps are printed by the book's LaTeX printer from the very
-expressions that `nnlit verify` checks; the justifications stand beside them;
-a line under the chain says how the block is checked; and a folded box shows
-the source the checker reads.
+fence. The build runs the checker on the block (verdicts are kept by content
+hash, see `verdicts`), and the box shows what it found: the premises (a "where"
+part: definitions, domains, ranges), the steps printed by the book's LaTeX
+printer from the very expressions that were checked, the justifications beside
+them, a line under the chain with the verdict, and a folded box with the source
+the checker reads. A block that does not hold, is malformed or reuses an id is
+logged as an error (so `mkdocs build --strict` fails, naming the chapter and
+line) and shown with a visible "does not hold" mark and the checker's message.
 """
 
 from __future__ import annotations
 
 import html
+import logging
 import re
 from pathlib import Path
 from typing import Any
 
 from nnlit.literate.checker import describe_sizes
-from nnlit.literate.derivation import Derivation, evaluate, parse
+from nnlit.literate.derivation import Derivation, DerivationError, evaluate, parse
 from nnlit.literate.latex import step_latex
 from nnlit.literate.markdown import Fence, english_page, read_fences
 from nnlit.literate.markdown import page_language as language_of
 from nnlit.literate.numbering import REFERENCE
+from nnlit.literate.premises import premises
+from nnlit.literate.verdicts import Verdict, VerdictCache
 from nnlit.literate.vocabulary import Vocabulary
 
-# Set by the MkDocs hook `mkdocs_derivations.py` before each page is rendered.
-PAGE: dict[str, Any] = {"chapter": None, "root": None, "numbers": {}}
+# Set by the MkDocs hook `mkdocs_derivations.py` before each page is rendered: the page,
+# the book's equation numbers, its verdict cache, and the blocks whose id is used twice.
+PAGE: dict[str, Any] = {"chapter": None, "root": None, "numbers": {}, "verdicts": None, "duplicates": {}, "located": {}}
+
+# Under the `mkdocs` logger, at error level, so that `mkdocs build --strict` fails on a failing block even with --quiet.
+log = logging.getLogger("mkdocs.plugins.nnlit")
 
 _INLINE_MATH = re.compile(r"\$([^$]+)\$")
 
 
 def _locate(source: str) -> Fence:
-    """The chapter and line of the block being rendered (for messages and the source box)."""
+    """The chapter and line of the block being rendered (for messages and the source box).
+
+    Blocks are rendered in page order, so the k-th block with a given text is the
+    k-th fence with that text: two identical blocks keep their own lines.
+    """
     chapter, root = PAGE.get("chapter"), PAGE.get("root")
     if chapter and root:
-        for fence in read_fences(Path(root) / chapter, Path(root)):
-            if fence.lang == "derivation" and fence.text.strip() == source.strip():
-                return fence
+        same = [
+            fence
+            for fence in read_fences(Path(root) / chapter, Path(root))
+            if fence.lang == "derivation" and fence.text.strip() == source.strip()
+        ]
+        seen = PAGE.setdefault("located", {})
+        count = seen.get((chapter, source.strip()), 0)
+        seen[(chapter, source.strip())] = count + 1
+        if same:
+            return same[min(count, len(same) - 1)]
     return Fence(chapter or "docs/unknown.md", 1, "derivation", {}, frozenset(), source)
 
 
@@ -42,11 +64,28 @@ def _locate(source: str) -> Fence:
 _ZH = {
     "ill-formed": "检验程序拒绝这个推导，因为它不是良构的：同一个下标既用作求和下标，又用作自由下标。",
     "unequal": "检验程序给出一个数值反例，表明这两边<em>不</em>相等。",
-    "sizes": "每一步都在具体规模 {sizes} 上检验过与上一步相等。",
+    "sizes": "每一步都在具体规模 {sizes} 上精确地检验过与上一步相等。",
     "all sizes": "每一步都已证明与上一步相等，对任意规模 {names} 成立。",
     "all values": "每一步都已证明与上一步相等，对其中变量的任意取值成立。",
-    "checked by": "由 SymPy 在 <code>nnlit verify</code> 和测试套件中检验。",
+    "fails": "<strong>不成立。</strong>本页构建时，检验程序给出：",
+    "checked by": "本页构建时由 SymPy 检验，<code>nnlit verify</code> 和测试套件也检验它。",
+    "where": "其中",
     "source": "被检验的源码（{chapter}，第 {line} 行；中文版只翻译了标题和每一步的理由）",
+}
+
+_EN = {
+    "ill-formed": (
+        "The checker rejects this block as ill-formed: "
+        "an index is used both as a summation index and as a free index."
+    ),
+    "unequal": "The checker shows that these two sides are <em>not</em> equal, with a numeric counterexample.",
+    "sizes": "Each step is proved equal to the one before, exactly, at the concrete sizes {sizes}.",
+    "all sizes": "Each step is proved equal to the one before for all sizes {names}.",
+    "all values": "Each step is proved equal to the one before, for all values of its variables.",
+    "fails": "<strong>Does not hold.</strong> When this page was built, the checker said:",
+    "checked by": "Checked by SymPy when this page was built, and by <code>nnlit verify</code> and the test suite.",
+    "where": "where",
+    "source": "The source that was checked ({chapter}, line {line})",
 }
 
 
@@ -55,36 +94,21 @@ def page_language() -> str:
     return language_of(PAGE.get("chapter") or "")
 
 
-def claim(derivation: Derivation, size_names: list[str]) -> str:
-    """What the page may say about how the block is checked (`nnlit verify` enforces it)."""
-    if page_language() == "zh":
-        return _claim_zh(derivation, size_names)
-    if derivation.expect == "ill-formed":
-        return (
-            "The checker rejects this block as ill-formed: "
-            "an index is used both as a summation index and as a free index."
-        )
-    if derivation.expect == "unequal":
-        return "The checker shows that these two sides are <em>not</em> equal, with a numeric counterexample."
-    if derivation.sizes:
-        return (
-            "Each step is checked equal to the one before at the concrete sizes "
-            f"{html.escape(describe_sizes(derivation))}."
-        )
-    if size_names:
-        names = ", ".join(f"\\({name}\\)" for name in size_names)
-        return f"Each step is proved equal to the one before for all sizes {_math_spans(names)}."
-    return "Each step is proved equal to the one before, for all values of its variables."
+def _words() -> dict[str, str]:
+    return _ZH if page_language() == "zh" else _EN
 
 
-def _claim_zh(derivation: Derivation, size_names: list[str]) -> str:
+def claim(derivation: Derivation, verdict: Verdict, size_names: list[str]) -> str:
+    """What the page says about the block: the verdict this build computed, in the page's language."""
+    words = _words()
     if derivation.expect in ("ill-formed", "unequal"):
-        return _ZH[derivation.expect]
-    if derivation.sizes:
-        return _ZH["sizes"].format(sizes=html.escape(describe_sizes(derivation)))
-    if size_names:
-        return _ZH["all sizes"].format(names=_math_spans("、".join(f"\\({name}\\)" for name in size_names)))
-    return _ZH["all values"]
+        return words[derivation.expect]
+    if all(method.startswith("for all") for method in verdict.methods):
+        if size_names:
+            joiner = "、" if page_language() == "zh" else ", "
+            return words["all sizes"].format(names=_math_spans(joiner.join(f"\\({name}\\)" for name in size_names)))
+        return words["all values"]
+    return words["sizes"].format(sizes=html.escape(describe_sizes(derivation)))
 
 
 def _math_spans(text: str) -> str:
@@ -120,53 +144,127 @@ def _justification(text: str) -> str:
     return _INLINE_MATH.sub(r'<span class="arithmatex">\\(\1\\)</span>', escaped)
 
 
-def _english_location(derivation: Derivation) -> dict[str, Any] | None:
-    """Where the English page holds this block: the copy that `nnlit verify` checks."""
+def _english_copy(derivation: Derivation) -> Derivation:
+    """The copy of a block that `nnlit verify` checks: on a Chinese page, the English page's block of that id."""
     root = PAGE.get("root")
     english = english_page(derivation.chapter)
-    if not root or not (Path(root) / english).exists():
-        return None
+    if english == derivation.chapter or not root or not (Path(root) / english).exists():
+        return derivation
     for fence in read_fences(Path(root) / english, Path(root)):
         if fence.lang == "derivation" and re.search(rf"^id:\s*{re.escape(derivation.id)}\s*$", fence.text, re.M):
-            return {"chapter": html.escape(english), "line": fence.line}
-    return None
+            return parse(fence)
+    return derivation
 
 
-def render(derivation: Derivation) -> str:
-    vocabulary = Vocabulary()
-    namespace = evaluate(derivation, vocabulary).namespace  # also rejects a step that does not evaluate
+def _verdicts() -> VerdictCache:
+    if PAGE.get("verdicts") is None:
+        PAGE["verdicts"] = VerdictCache(None)
+    return PAGE["verdicts"]
+
+
+def verdict_of(derivation: Derivation) -> Verdict:
+    """This build's verdict on the block (or on its English copy), a reused id counting as a failure."""
+    checked = _english_copy(derivation)
+    duplicate = PAGE.get("duplicates", {}).get((checked.chapter, checked.line))
+    if duplicate:
+        return Verdict(False, "malformed", duplicate, ())
+    return _verdicts().verdict(checked)
+
+
+def _display(latex: str) -> str:
+    return f'<div class="arithmatex">\\[{html.escape(latex)}\\]</div>'
+
+
+def _where(derivation: Derivation, namespace: dict[str, Any]) -> str:
+    """The "where" part: every premise the steps are proved under, printed from the checked text."""
+    shown = premises(derivation, namespace)
+    if not shown:
+        return ""
+    items = "".join(f'<li class="derivation-premise">{_display(premise.latex)}</li>' for premise in shown)
+    return (
+        f'<div class="derivation-where"><p class="derivation-where-label">{_words()["where"]}</p>'
+        f'<ul class="derivation-premises">{items}</ul></div>'
+    )
+
+
+def _steps(derivation: Derivation, namespace: dict[str, Any]) -> str:
     rows = []
     for number, step in enumerate(derivation.steps):
-        latex = step_latex(step.source, namespace)
+        try:
+            latex = step_latex(step.source, namespace)
+        except (ValueError, SyntaxError) as error:
+            raise derivation.fail(step.line, f"step {number + 1} cannot be printed: {error}.") from None
         math = latex if number == 0 else f"= {latex}"
         rows.append(
-            f'<li class="derivation-step"><div class="arithmatex">\\[{html.escape(math)}\\]</div>'
+            f'<li class="derivation-step">{_display(math)}'
             f'<div class="derivation-why">{_justification(step.why)}</div></li>'
         )
-    anchor = f"derivation-{derivation.id}"
-    where = {"chapter": html.escape(derivation.chapter), "line": derivation.line}
-    if page_language() == "zh":
-        where = _english_location(derivation) or where
-        checked_by, source = _ZH["checked by"], _ZH["source"].format(**where)
-    else:
-        checked_by = "Checked by SymPy in <code>nnlit verify</code> and the test suite."
-        source = "The source that was checked ({chapter}, line {line})".format(**where)
+    return f'<ol class="derivation-steps">{"".join(rows)}</ol>'
+
+
+def _failure(message: str) -> str:
+    """The visible "does not hold" mark, with the checker's message."""
+    return (
+        f'<div class="derivation-failure" role="alert"><p>{_words()["fails"]}</p>'
+        f"<pre><code>{html.escape(message)}</code></pre></div>"
+    )
+
+
+def _source(derivation: Derivation, checked: Derivation) -> str:
+    where = {"chapter": html.escape(checked.chapter), "line": checked.line}
+    return (
+        f'<details class="derivation-source"><summary>{_words()["source"].format(**where)}</summary>'
+        f"<pre><code>{html.escape(derivation.source)}</code></pre></details>"
+    )
+
+
+def _title(derivation: Derivation, anchor: str) -> str:
     equation = PAGE.get("numbers", {}).get(derivation.id)
     number = f'<span class="derivation-number">({equation.number})</span> ' if equation else ""
     return (
-        f'<div class="derivation" id="{anchor}">'
         f'<p class="derivation-title">{number}<a class="derivation-anchor" href="#{anchor}">'
         f"{html.escape(derivation.title)}</a>"
         f' <code class="derivation-id">{derivation.id}</code></p>'
-        f'<ol class="derivation-steps">{"".join(rows)}</ol>'
-        f'<p class="derivation-check">{claim(derivation, list(vocabulary.size_symbols))} '
-        f"{checked_by}</p>"
-        f'<details class="derivation-source"><summary>{source}</summary>'
-        f"<pre><code>{html.escape(derivation.source)}</code></pre></details>"
+    )
+
+
+def render(derivation: Derivation) -> str:
+    """The box of one derivation; a block that does not hold is logged, and marked on the page."""
+    anchor = f"derivation-{derivation.id}"
+    vocabulary = Vocabulary()
+    try:
+        checked = _english_copy(derivation)
+        verdict = verdict_of(derivation)
+        namespace = evaluate(derivation, vocabulary).namespace
+        body = _where(derivation, namespace) + _steps(derivation, namespace)
+    except DerivationError as error:
+        checked, verdict, body = derivation, Verdict(False, "malformed", str(error), ()), ""
+    if verdict.ok:
+        conclusion = (
+            f'<p class="derivation-check">{claim(derivation, verdict, list(vocabulary.size_symbols))} '
+            f"{_words()['checked by']}</p>"
+        )
+    else:
+        shown_on = "" if checked is derivation else f"{derivation.chapter}: shows {derivation.id}, which fails: "
+        log.error(f"{shown_on}{verdict.message}")
+        conclusion = _failure(verdict.message)
+    status = "holds" if verdict.ok else "fails"
+    return (
+        f'<div class="derivation derivation-{status}" id="{anchor}">'
+        f"{_title(derivation, anchor)}{body}{conclusion}{_source(derivation, checked)}"
         "</div>"
     )
 
 
 def format_derivation(source: str, language: str, class_name: str, options: dict, md: Any, **kwargs: Any) -> str:
-    """The superfences formatter for ```` ```derivation ```` blocks."""
-    return render(parse(_locate(source)))
+    """The superfences formatter for ```` ```derivation ```` blocks: never raises, so no block is lost as raw text."""
+    fence = _locate(source)
+    try:
+        derivation = parse(fence)
+    except DerivationError as error:
+        log.error(str(error))
+        return (
+            '<div class="derivation derivation-fails">'
+            f'{_failure(str(error))}<pre><code>{html.escape(source)}</code></pre></div>'
+        )
+    return render(derivation)

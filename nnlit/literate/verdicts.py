@@ -1,0 +1,98 @@
+"""The verdicts the site build shows: computed by the checker, kept by content hash.
+
+The page must show the verdict its own build computed, and a rebuild must stay
+fast. So the build checks every derivation it renders and keeps each verdict
+under a key made of everything the verdict depends on: the block's text, its
+chapter and line (which its messages name), and the checker itself (the source
+of the machinery that reads, evaluates and proves, and SymPy's version). Any
+change to one of them is a new key, so a stale verdict is never shown. A verdict
+that ran out of time depends on the machine's load, and is never kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import sympy
+
+from nnlit.literate.checker import Result, check
+from nnlit.literate.derivation import Derivation
+from nnlit.literate.tangle import write_atomically
+
+#: Where a book keeps its verdicts, under its root (as MkDocs plugins keep theirs under .cache/).
+CACHE_FILE = Path(".cache") / "nnlit" / "verdicts.json"
+
+
+def checker_version() -> str:
+    """A hash of the machinery's source and of SymPy's version: a new checker invalidates every verdict."""
+    digest = hashlib.sha256(sympy.__version__.encode())
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(source.name.encode() + b"\0" + source.read_bytes())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the page says of one derivation."""
+
+    ok: bool
+    status: str  # the one-line report of `nnlit verify`: "proved for all sizes", ...
+    message: str  # for a failure: the checker's explanation, starting with docs/<file>.md:<line>:
+    methods: tuple[str, ...]  # how each pair of steps was settled
+
+    @classmethod
+    def of(cls, result: Result) -> Verdict:
+        return cls(result.ok, result.status, result.message, tuple(pair.method for pair in result.pairs))
+
+
+class VerdictCache:
+    """Verdicts by key, read from and saved to a book's cache file."""
+
+    def __init__(self, root: Path | None) -> None:
+        self.path = root / CACHE_FILE if root else None
+        self.version = checker_version()
+        self.verdicts: dict[str, Verdict] = {}
+        self.checked = 0  # derivations checked in this build (the rest came from the cache)
+        self.used: set[str] = set()  # the keys this build asked for: only they are saved
+        if self.path and self.path.is_file():
+            self._load()
+
+    def _load(self) -> None:
+        try:
+            stored = json.loads(self.path.read_text(encoding="utf-8"))
+            if stored.get("checker") == self.version:
+                self.verdicts = {
+                    key: Verdict(v["ok"], v["status"], v["message"], tuple(v["methods"]))
+                    for key, v in stored["verdicts"].items()
+                }
+        except (OSError, ValueError, KeyError, TypeError):
+            self.verdicts = {}  # an unreadable cache is only a slower build: it is rebuilt
+
+    def key(self, derivation: Derivation) -> str:
+        text = f"{self.version}\0{derivation.chapter}\0{derivation.line}\0{derivation.source}"
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def verdict(self, derivation: Derivation) -> Verdict:
+        """The checker's verdict on a derivation: from the cache, or checked now."""
+        key = self.key(derivation)
+        if key not in self.verdicts:
+            result = check(derivation)
+            self.checked += 1
+            if any("ran out of time" in pair.reason for pair in result.pairs):
+                return Verdict.of(result)
+            self.verdicts[key] = Verdict.of(result)
+        self.used.add(key)
+        return self.verdicts[key]
+
+    def save(self) -> None:
+        """Keep this build's verdicts for the next build (written atomically; a failure costs only speed)."""
+        if not (self.path and self.checked):
+            return
+        kept = {key: asdict(verdict) for key, verdict in self.verdicts.items() if key in self.used}
+        try:
+            write_atomically(self.path, json.dumps({"checker": self.version, "verdicts": kept}, indent=0) + "\n")
+        except OSError:
+            pass

@@ -1,0 +1,130 @@
+"""The page shows the verdict its own build computed: a wrong, malformed or reused block fails the build.
+
+Each test builds a one-page book in a scratch folder with the derivation hook and
+fence of this book (a few seconds a build), once with `--strict` and once without.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from nnlit.literate.verdicts import CACHE_FILE
+
+REPO = Path(__file__).resolve().parents[2]
+CONFIG = f"""site_name: probe
+nav:
+  - Probe: probe.md
+hooks:
+  - {REPO / "nnlit/literate/mkdocs_derivations.py"}
+markdown_extensions:
+  - pymdownx.arithmatex:
+      generic: true
+  - pymdownx.superfences:
+      custom_fences:
+        - name: derivation
+          class: derivation
+          format: !!python/name:nnlit.literate.mkdocs_fence.format_derivation
+"""
+SIGMOID = """```derivation
+id: sigmoid-derivative
+title: The slope of the sigmoid
+given: |
+  x = scalars('x')
+steps: |
+    D(1/(1 + exp(-x)), x)
+  = exp(-x)/(1 + exp(-x))**2                   # chain rule
+  = 1/(1 + exp(-x))*(1 - 1/(1 + exp(-x)))      # split the fraction
+  = sigmoid(x)*(1 - sigmoid(x))                # the definition of sigma
+```
+"""
+SQRT = """```derivation
+id: sqrt-of-square
+given: |
+  n = sizes('n')
+  x = scalars('x')
+sizes: n = 2
+steps: |
+    sqrt(x**2)
+  = x
+```
+"""
+
+
+def build(root: Path, page: str, strict: bool) -> tuple[int, str, str]:
+    """(exit code, MkDocs' output, the built page's HTML) for a one-page book."""
+    (root / "docs").mkdir(exist_ok=True)
+    (root / "mkdocs.yml").write_text(CONFIG)
+    (root / "docs/probe.md").write_text(f"# Probe\n\nSome prose.\n\n{page}")
+    command = [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(root / "site")]
+    result = subprocess.run(
+        [*command, "--strict"] if strict else command,
+        cwd=root,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    built = root / "site/probe/index.html"
+    return result.returncode, result.stdout + result.stderr, built.read_text() if built.exists() else ""
+
+
+def line_of(page: str, text: str) -> int:
+    """The line of `text` in docs/probe.md, whose page starts after four lines of heading and prose."""
+    return 4 + next(number for number, row in enumerate(page.splitlines(), 1) if row.strip().startswith(text))
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        (SIGMOID.replace("(1 - sigmoid(x))", "(1 + sigmoid(x))"), r"docs/probe.md:{line}: sigmoid-derivative: step 4"),
+        (SQRT, r"docs/probe.md:{line}: sqrt-of-square: step 2 does not follow"),
+    ],
+    ids=["sigmoid-with-a-wrong-sign", "sqrt-of-a-square"],
+)
+def test_a_wrong_step_fails_the_strict_build_and_is_marked_on_the_page(
+    tmp_path: Path, page: str, expected: str
+) -> None:
+    wrong = page.splitlines()[-2].strip()
+    line = line_of(page, wrong)
+    code, output, _ = build(tmp_path, page, strict=True)
+    assert code != 0 and expected.format(line=line) in output, output
+    code, output, html = build(tmp_path, page, strict=False)
+    assert code == 0 and "derivation derivation-fails" in html and "Does not hold." in html
+    assert "proved equal to the one before" not in html
+
+
+def test_the_right_steps_are_shown_as_proved_with_their_premises(tmp_path: Path) -> None:
+    code, output, html = build(tmp_path, SIGMOID, strict=True)
+    assert code == 0, output
+    assert "derivation derivation-holds" in html and "proved equal to the one before" in html
+    assert "Checked by SymPy when this page was built" in html
+
+
+def test_a_malformed_block_fails_the_build_and_never_shows_as_raw_text(tmp_path: Path) -> None:
+    page = SIGMOID.replace("steps: |", "stepz: |")
+    code, output, _ = build(tmp_path, page, strict=True)
+    assert code != 0 and re.search(r"docs/probe.md:\d+: unknown key `stepz:`", output), output
+    code, _, html = build(tmp_path, page, strict=False)
+    assert code == 0 and "derivation-fails" in html and "unknown key" in html
+    # the block's text appears once, inside its failure box, and not as a code block of its own
+    assert html.count("id: sigmoid-derivative") == 1 and "language-derivation" not in html
+
+
+def test_an_id_used_twice_fails_the_build(tmp_path: Path) -> None:
+    code, output, _ = build(tmp_path, SIGMOID + "\n" + SIGMOID, strict=True)
+    assert code != 0 and "the id sigmoid-derivative is already used at docs/probe.md:6" in output, output
+
+
+def test_verdicts_are_kept_for_the_next_build_and_a_changed_block_is_checked_again(tmp_path: Path) -> None:
+    assert build(tmp_path, SIGMOID, strict=True)[0] == 0
+    cache = (tmp_path / CACHE_FILE).read_text()
+    assert '"ok": true' in cache and "proved for all values" in cache
+    code, output, _ = build(tmp_path, SIGMOID.replace("(1 - sigmoid(x))", "(1 + sigmoid(x))"), strict=True)
+    assert code != 0 and "does not follow" in output
