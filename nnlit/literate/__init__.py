@@ -17,7 +17,9 @@ Checking the derivations
     symbolic mode (proofs for all sizes) and an explicit one (concrete sizes).
     `derivation` reads a block and evaluates its steps (-> vocabulary).
     `checker` proves consecutive steps equal, or finds a counterexample
-    (-> derivation, latex). `latex` prints steps in the book's notation.
+    (-> derivation, latex, entrywise). `entrywise` writes a matrix
+    expression's generic entry in index form, so that matrix steps are proved
+    for all sizes (-> vocabulary). `latex` prints steps in the book's notation.
     `verify` runs the checker over the book for `nnlit verify` (-> checker),
     `mutate` makes wrong steps and checks that the checker rejects them
     (-> verify), and `numbering` gives derivations their equation numbers.

@@ -15,8 +15,12 @@ Cheap first. For a pair of steps:
    settles is "unproved", and so is equality at probe sizes, unless the block
    claims only those sizes.
 
-Matrix derivations are checked at their listed concrete sizes only (which must
-include non-square ones, so that a missing transpose shows).
+Matrix steps are proved for all sizes through their generic entry (i, j), written
+out in index form by `entrywise`, with the same recipe; a product whose inner
+dimensions differ is rejected first, so a missing transpose shows at any size.
+A matrix derivation that is not proved so must list concrete `sizes:`, and among
+them one whose sizes all differ, so that a missing transpose cannot hide in a
+square product.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from typing import Any
 import sympy
 from sympy.matrices.expressions import MatrixExpr
 
+from nnlit.literate import entrywise
 from nnlit.literate.derivation import Derivation, DerivationError, evaluate
 from nnlit.literate.latex import book_latex, step_latex
 from nnlit.literate.vocabulary import Vocabulary, sigmoid
@@ -235,6 +240,20 @@ def explain_difference(left: Any, right: Any) -> str:
 
 def _is_matrix(value: Any) -> bool:
     return isinstance(value, MatrixExpr | sympy.MatrixBase)
+
+
+def _shapes_differ(a: Any, b: Any) -> str:
+    """Why two sides cannot be equal whatever their entries: "" if their shapes agree."""
+    if _is_matrix(a) != _is_matrix(b):
+        return "one side is a matrix and the other a number"
+    if _is_matrix(a) and a.shape != b.shape:
+        return f"the sides have shapes {a.shape[0]} x {a.shape[1]} and {b.shape[0]} x {b.shape[1]}"
+    return ""
+
+
+def _non_square(sizes: dict[str, int]) -> bool:
+    """Whether the sizes all differ: only then can no product with a missing transpose be formed."""
+    return len(set(sizes.values())) == len(sizes)
 
 
 def _numbers(value: Any) -> list[Any]:
@@ -458,14 +477,20 @@ def check(derivation: Derivation) -> Result:
         )
 
     matrix_form = any(_is_matrix(step) for step in steps)
-    if matrix_form and not derivation.sizes:
-        return done(
-            False,
-            "malformed",
-            [],
-            f"{derivation.where}: {derivation.id}: a matrix derivation must list concrete `sizes:` "
-            "(non-square ones) to be checked at.",
-        )
+    entries: list[tuple[Any, dict] | None] = []  # each step's generic entry; None: no entrywise form
+    for number, step in enumerate(steps if matrix_form else []):
+        try:
+            entries.append(entrywise.generic_entry(step, symbolic.definitions))
+        except entrywise.ShapeMismatch as error:
+            return done(
+                False,
+                "failed",
+                [],
+                f"{derivation.chapter}:{derivation.steps[number].line}: {derivation.id}: "
+                f"step {number + 1} cannot be formed: {error}.",
+            )
+        except entrywise.Unsupported:
+            entries.append(None)
 
     rng = random.Random(derivation.id)
     pairs: list[PairResult] = []
@@ -480,7 +505,15 @@ def check(derivation: Derivation) -> Result:
                     proved, left, right = prove_for_all_sizes(a, b, symbolic.definitions, ranges)
                     if proved:
                         method = "for all sizes" if symbolic.size_symbols else "for all values"
-                if not method:
+                elif entries[number - 1] and entries[number] and not _shapes_differ(a, b):
+                    (left, own), (right, _) = entries[number - 1], entries[number]
+                    proved, left, right = prove_for_all_sizes(left, right, symbolic.definitions, {**ranges, **own})
+                    if proved:
+                        method = "for all sizes"
+                else:
+                    left = right = None  # no entries to explain a difference by
+                    reason = _shapes_differ(a, b)
+                if not method and not reason:
                     if cases is None:
                         cases = ConcreteCases(derivation, concrete_cases(derivation, symbolic, ranges, steps))
                     unknown_at = ""
@@ -488,8 +521,10 @@ def check(derivation: Derivation) -> Result:
                         outcome, counterexample = compare_explicit(concrete[number - 1], concrete[number], rng)
                         if outcome is Outcome.UNEQUAL:
                             reason = f"{_describe(sizes, values)}{counterexample}"
-                            if not matrix_form and sympy.count_ops(left - right) <= EXPLAIN_OPS:
+                            if left is not None and sympy.count_ops(left - right) <= EXPLAIN_OPS:
                                 explained = explain_difference(left, right)
+                                if explained and _is_matrix(a):
+                                    explained = f"entry (i, j): {explained}"
                                 reason = f"{explained}; {reason}" if explained else reason
                             break
                         if outcome is Outcome.UNKNOWN and not unknown_at:
@@ -499,6 +534,12 @@ def check(derivation: Derivation) -> Result:
                             reason = (
                                 f"unproved: {unknown_at} no exact comparison shows the two sides equal "
                                 "(no counterexample was found either, but agreement at points proves nothing)"
+                            )
+                        elif matrix_form and not any(_non_square(case) for case in derivation.sizes):
+                            reason = (
+                                "unproved: no proof for all sizes was found, and a matrix derivation checked at "
+                                "concrete sizes must list `sizes:` all different from each other (non-square), "
+                                "so that a missing transpose cannot hide"
                             )
                         elif derivation.sizes:
                             method = f"at {describe_sizes(derivation)} (exactly)"

@@ -103,17 +103,46 @@ def matrix_block(second: str, sizes: str) -> Fence:
     return Fence("docs/c.md", 1, "derivation", {}, frozenset(), text)
 
 
-def test_matrix_steps_are_checked_at_the_listed_sizes_and_a_missing_transpose_is_caught() -> None:
-    assert check(parse(matrix_block("(e.T*W).T", "n = 3, m = 2"))).status.startswith("checked at n = 3, m = 2")
+def test_matrix_steps_are_proved_for_all_sizes_and_a_missing_transpose_is_caught() -> None:
+    assert check(parse(matrix_block("(e.T*W).T", "n = 3, m = 2"))).status == "proved for all sizes"
     result = check(parse(matrix_block("W*e", "n = 3, m = 2")))
-    assert not result.ok and "ShapeError" in result.message and result.message.startswith("docs/c.md:9:")
+    assert not result.ok and result.message.startswith("docs/c.md:9: back: step 2 cannot be formed")
+    assert "inner dimensions n != m" in result.message
 
 
-def test_a_matrix_derivation_without_sizes_is_refused() -> None:
+def test_a_matrix_derivation_needs_no_sizes_when_it_is_proved_for_all_sizes() -> None:
     given = "  n, m = sizes('n m')\n  W = matrix('W', m, n)\n  e = vector('e', m)\n"
-    text = f"id: back\ngiven: |\n{given}steps: |\n    W.T*e\n  = W.T*e\n"
+    text = f"id: back\ngiven: |\n{given}steps: |\n    W.T*e\n  = (e.T*W).T\n"
     result = check(parse(Fence("docs/c.md", 1, "derivation", {}, frozenset(), text)))
-    assert not result.ok and "must list concrete `sizes:`" in result.message
+    assert result.ok and result.status == "proved for all sizes"
+    missing = check(parse(Fence("docs/c.md", 1, "derivation", {}, frozenset(), text.replace("(e.T*W).T", "W*e"))))
+    assert not missing.ok and missing.message.startswith("docs/c.md:8: back: step 2 cannot be formed")
+
+
+def square_block(second: str, sizes: str) -> Fence:
+    text = (
+        "id: square\ngiven: |\n  n = sizes('n')\n  W = matrix('W', n, n)\n  e = vector('e', n)\n"
+        f"{sizes}steps: |\n    W.T*e\n  = {second}\n"
+    )
+    return Fence("docs/c.md", 1, "derivation", {}, frozenset(), text)
+
+
+def test_a_missing_transpose_of_a_square_matrix_is_caught_by_its_entries() -> None:
+    result = check(parse(square_block("W*e", "")))
+    assert not result.ok and result.status == "failed" and "at n = 2" in result.message
+
+
+def test_a_matrix_derivation_not_proved_for_all_sizes_must_list_sizes_that_all_differ(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import nnlit.literate.checker as checker
+
+    monkeypatch.setattr(checker, "prove_for_all_sizes", lambda a, b, d, r: (False, a, b))
+    assert check(parse(matrix_block("(e.T*W).T", "n = 3, m = 2"))).status == "checked at n = 3, m = 2 (exactly)"
+    square = check(parse(matrix_block("(e.T*W).T", "n = 2, m = 2")))
+    assert not square.ok and square.status == "unproved" and "all different from each other" in square.message
+    unlisted = check(parse(square_block("(e.T*W).T", "")))
+    assert not unlisted.ok and unlisted.status == "unproved"
 
 
 def test_without_a_proof_for_all_sizes_agreement_at_probe_sizes_is_not_a_pass() -> None:
