@@ -3,7 +3,7 @@
 #   docs/matrix.md
 #   docs/backquery.md
 # Edit the chapters, then run `nnlit tangle`; hand edits here are refused.
-# sha256 of the text below: 2704e87d75d781ff309f909fabe888a8e994ce4516a961bd6404eed37f4dafbb
+# sha256 of the text below: 95b3bf0ff29408fb2740af2e59a95974c83f9a63c633a3f37b441c73de8596e1
 
 # docs/forward.md:81
 """The three-layer sigmoid network of the book: forward pass, gradients, backquery.
@@ -152,7 +152,7 @@ class Network:
         return load_network(cls, Path(path), sizes)
 
 
-# docs/matrix.md:94
+# docs/matrix.md:96
 def sample_gradients(
     w_ih: np.ndarray, w_ho: np.ndarray, x: np.ndarray, t: np.ndarray, rule: str = "exact"
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -169,7 +169,7 @@ def sample_gradients(
     return np.outer(delta_h, x), np.outer(delta_o, h)
 
 
-# docs/matrix.md:178
+# docs/matrix.md:180
 def batch_gradients(
     w_ih: np.ndarray, w_ho: np.ndarray, x: np.ndarray, t: np.ndarray, rule: str = "exact"
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -186,7 +186,7 @@ def batch_gradients(
     return delta_h.T @ x / batch, delta_o.T @ h / batch  # mean of the outer products
 
 
-# docs/matrix.md:307
+# docs/matrix.md:309
 def sigmoid_in_place(z: np.ndarray, small: np.ndarray, negative: np.ndarray) -> None:
     """z <- sigmoid(z), the formula of nnlit.activations.sigmoid with no new arrays.
 
@@ -281,7 +281,7 @@ def outer_products(delta: np.ndarray, signals: np.ndarray, out: np.ndarray) -> N
         np.matmul(delta.T, signals, out=out)
 
 
-# docs/matrix.md:438
+# docs/matrix.md:440
 #: Bumped whenever the layout of a saved model changes; load refuses other versions.
 FORMAT_VERSION = 1
 
