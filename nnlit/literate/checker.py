@@ -40,6 +40,7 @@ import sympy
 from sympy.matrices.expressions import MatrixExpr
 
 from nnlit.literate import entrywise
+from nnlit.literate.cases import derivatives_away_from_kinks, equal_by_cases, has_cases
 from nnlit.literate.derivation import Derivation, DerivationError, evaluate
 from nnlit.literate.latex import book_latex, step_latex
 from nnlit.literate.vocabulary import Vocabulary, sigmoid
@@ -48,8 +49,12 @@ RANDOM_POINTS = 8  # points only refute: see compare_explicit
 EXPLAIN_OPS = 300  # larger differences are not factored for the message (it can take minutes)
 
 
-class ProofTimeout(Exception):
-    """Raised inside a proof that ran past the block's `timeout:`."""
+class ProofTimeout(BaseException):
+    """Raised inside a check that ran past the block's `timeout:`.
+
+    A BaseException, so that no `except Exception` on the way (around the block's
+    own `given`, say) can mistake running out of time for a malformed block.
+    """
 
 
 @contextlib.contextmanager
@@ -110,9 +115,12 @@ def symbol_use(expr: Any) -> tuple[set[sympy.Symbol], set[sympy.Symbol], set[sym
                 free.add(node)
             return
         if isinstance(node, sympy.Sum):
-            variables = {limit[0] for limit in node.limits}
+            names = [limit[0] for limit in node.limits]
+            variables = set(names)
             summed.update(variables)
             rebound.update(variables & bound)
+            # SymPy merges Sum(Sum(f, (j, ...)), (j, ...)) into one Sum with j in two limits
+            rebound.update(name for name in variables if names.count(name) > 1)
             for limit in node.limits:
                 for part in limit[1:]:
                     walk(part, bound)
@@ -206,17 +214,29 @@ def canonical(
 
 
 def _without_sigmoid(expr: Any) -> Any:
+    """sigmoid and tanh written with exp, so that a rational function of exponentials can cancel.
+
+    >>> from sympy import Symbol, tanh
+    >>> x = Symbol('x', real=True)
+    >>> sympy.cancel(sympy.together(_without_sigmoid(tanh(x) - 2*sigmoid(2*x) + 1)))
+    0
+    """
+    expr = expr.replace(lambda e: isinstance(e, sympy.tanh), lambda e: e.rewrite(sympy.exp))
     return expr.replace(lambda e: isinstance(e, sigmoid), lambda e: 1 / (1 + sympy.exp(-e.args[0])))
 
 
 def prove_for_all_sizes(a: Any, b: Any, definitions: dict, ranges: dict) -> tuple[bool, Any, Any]:
     """(proved, canonical a, canonical b)."""
+    # a derivative of relu, Max or Piecewise is not claimed where its cases meet
+    a, b = (derivatives_away_from_kinks(expand_definitions(side, definitions)) for side in (a, b))
     left, right = canonical(a, definitions, ranges), canonical(b, definitions, ranges)
     difference = sympy.expand(left - right)
     if difference == 0:
         return True, left, right
-    # rational functions (1/y + 1/(1 - y)), and the sigmoid against its exponential form
-    if difference.has(sympy.exp, sympy.log):
+    if has_cases(left) or has_cases(right):
+        return equal_by_cases(left, right, exactly_equal), left, right
+    # rational functions (1/y + 1/(1 - y)), and sigmoid and tanh against their exponential forms
+    if difference.has(sympy.exp, sympy.log, sympy.tanh):
         difference = sympy.expand(_without_sigmoid(difference))
     if sympy.cancel(sympy.together(difference)) == 0:
         return True, left, right
@@ -302,11 +322,19 @@ def exactly_equal(x: Any, y: Any) -> bool:
     (True, True)
     >>> exactly_equal(sqrt(x**2), x)
     False
+
+    Functions defined by cases are compared case by case (module `cases`):
+
+    >>> from nnlit.literate.cases import relu
+    >>> exactly_equal(relu(x), sympy.Max(0, x)), exactly_equal(relu(x), sympy.Max(0, -x))
+    (True, False)
     """
     difference = sympy.expand(x - y)
     if difference == 0:
         return True
-    if difference.has(sympy.exp):
+    if has_cases(x) or has_cases(y):
+        return equal_by_cases(x, y, exactly_equal)
+    if difference.has(sympy.exp, sympy.tanh):
         difference = sympy.expand(_without_sigmoid(difference))
     return sympy.cancel(sympy.together(difference)) == 0
 
@@ -442,8 +470,34 @@ def _failure(derivation: Derivation, number: int, namespace: dict[str, Any], rea
 
 
 def check(derivation: Derivation) -> Result:
-    """Check every consecutive pair of a derivation's steps; never raises for a wrong step."""
+    """Check every consecutive pair of a derivation's steps; never raises for anything in the block.
+
+    The block's `timeout:` covers the whole derivation: its `given`, the evaluation of
+    its steps and every proof. Running out of time is *unproved*; a crash of the
+    checker on this block is this block's failure, with its line, and the caller
+    goes on to the next block.
+    """
     started = time.perf_counter()
+    pairs: list[PairResult] = []
+    try:
+        with time_limit(derivation.timeout):
+            return _check(derivation, started, pairs)
+    except ProofTimeout:
+        where = f"{derivation.chapter}:{derivation.steps[len(pairs) + 1].line}" if pairs else derivation.where
+        during = f" while checking steps {len(pairs) + 1}-{len(pairs) + 2}" if pairs else ""
+        limit = f"{derivation.timeout:g} s"
+        message = f"{where}: {derivation.id}: unproved: the check ran out of time after {limit}{during}."
+        return Result(derivation, False, "unproved", time.perf_counter() - started, pairs, message)
+    except Exception as error:  # noqa: BLE001  (a crash on one block is that block's failure, not the run's)
+        message = (
+            f"{derivation.where}: {derivation.id}: the checker could not handle this block "
+            f"({type(error).__name__}: {str(error)[:200]}); simplify the steps or split the derivation."
+        )
+        return Result(derivation, False, "failed", time.perf_counter() - started, pairs, message)
+
+
+def _check(derivation: Derivation, started: float, pairs: list[PairResult]) -> Result:
+    """The stages of `check`, in order: evaluate, well-formedness, then each pair of steps (into `pairs`)."""
 
     def done(ok: bool, status: str, pairs: list[PairResult], message: str = "") -> Result:
         return Result(derivation, ok, status, time.perf_counter() - started, pairs, message)
@@ -463,7 +517,7 @@ def check(derivation: Derivation) -> Result:
             reason = (
                 f"{derivation.chapter}:{derivation.steps[number].line}: {derivation.id}: "
                 f"step {number + 1} is ill-formed: "
-                f"{names} is used both as a summation index and as a free index."
+                f"{names} is used both as a summation index and as a free index (or bound by two sums at once)."
             )
             if derivation.expect == "ill-formed":
                 return done(True, "rejected as ill-formed, as expected", [], reason)
@@ -493,65 +547,61 @@ def check(derivation: Derivation) -> Result:
             entries.append(None)
 
     rng = random.Random(derivation.id)
-    pairs: list[PairResult] = []
     cases: ConcreteCases | None = None
     for number in range(1, len(steps)):
         pair_started = time.perf_counter()
         a, b = steps[number - 1], steps[number]
         reason, method = "", ""
         try:
-            with time_limit(derivation.timeout):
-                if not matrix_form:
-                    proved, left, right = prove_for_all_sizes(a, b, symbolic.definitions, ranges)
-                    if proved:
-                        method = "for all sizes" if symbolic.size_symbols else "for all values"
-                elif entries[number - 1] and entries[number] and not _shapes_differ(a, b):
-                    (left, own), (right, _) = entries[number - 1], entries[number]
-                    proved, left, right = prove_for_all_sizes(left, right, symbolic.definitions, {**ranges, **own})
-                    if proved:
-                        method = "for all sizes"
+            if not matrix_form:
+                proved, left, right = prove_for_all_sizes(a, b, symbolic.definitions, ranges)
+                if proved:
+                    method = "for all sizes" if symbolic.size_symbols else "for all values"
+            elif entries[number - 1] and entries[number] and not _shapes_differ(a, b):
+                (left, own), (right, _) = entries[number - 1], entries[number]
+                proved, left, right = prove_for_all_sizes(left, right, symbolic.definitions, {**ranges, **own})
+                if proved:
+                    method = "for all sizes"
+            else:
+                left = right = None  # no entries to explain a difference by
+                reason = _shapes_differ(a, b)
+            if not method and not reason:
+                if cases is None:
+                    cases = ConcreteCases(derivation, concrete_cases(derivation, symbolic, ranges, steps))
+                unknown_at = ""
+                for sizes, values, concrete in cases:
+                    outcome, counterexample = compare_explicit(concrete[number - 1], concrete[number], rng)
+                    if outcome is Outcome.UNEQUAL:
+                        reason = f"{_describe(sizes, values)}{counterexample}"
+                        if left is not None and sympy.count_ops(left - right) <= EXPLAIN_OPS:
+                            explained = explain_difference(left, right)
+                            if explained and _is_matrix(a):
+                                explained = f"entry (i, j): {explained}"
+                            reason = f"{explained}; {reason}" if explained else reason
+                        break
+                    if outcome is Outcome.UNKNOWN and not unknown_at:
+                        unknown_at = _describe(sizes, values).removesuffix(", ") or "at the values tried"
                 else:
-                    left = right = None  # no entries to explain a difference by
-                    reason = _shapes_differ(a, b)
-                if not method and not reason:
-                    if cases is None:
-                        cases = ConcreteCases(derivation, concrete_cases(derivation, symbolic, ranges, steps))
-                    unknown_at = ""
-                    for sizes, values, concrete in cases:
-                        outcome, counterexample = compare_explicit(concrete[number - 1], concrete[number], rng)
-                        if outcome is Outcome.UNEQUAL:
-                            reason = f"{_describe(sizes, values)}{counterexample}"
-                            if left is not None and sympy.count_ops(left - right) <= EXPLAIN_OPS:
-                                explained = explain_difference(left, right)
-                                if explained and _is_matrix(a):
-                                    explained = f"entry (i, j): {explained}"
-                                reason = f"{explained}; {reason}" if explained else reason
-                            break
-                        if outcome is Outcome.UNKNOWN and not unknown_at:
-                            unknown_at = _describe(sizes, values).removesuffix(", ") or "at the values tried"
+                    if unknown_at:
+                        reason = (
+                            f"unproved: {unknown_at} no exact comparison shows the two sides equal "
+                            "(no counterexample was found either, but agreement at points proves nothing)"
+                        )
+                    elif matrix_form and not any(_non_square(case) for case in derivation.sizes):
+                        reason = (
+                            "unproved: no proof for all sizes was found, and a matrix derivation checked at "
+                            "concrete sizes must list `sizes:` all different from each other (non-square), "
+                            "so that a missing transpose cannot hide"
+                        )
+                    elif derivation.sizes:
+                        method = f"at {describe_sizes(derivation)} (exactly)"
                     else:
-                        if unknown_at:
-                            reason = (
-                                f"unproved: {unknown_at} no exact comparison shows the two sides equal "
-                                "(no counterexample was found either, but agreement at points proves nothing)"
-                            )
-                        elif matrix_form and not any(_non_square(case) for case in derivation.sizes):
-                            reason = (
-                                "unproved: no proof for all sizes was found, and a matrix derivation checked at "
-                                "concrete sizes must list `sizes:` all different from each other (non-square), "
-                                "so that a missing transpose cannot hide"
-                            )
-                        elif derivation.sizes:
-                            method = f"at {describe_sizes(derivation)} (exactly)"
-                        else:
-                            reason = (
-                                "unproved: no proof for all sizes was found, though the steps are equal at the "
-                                "sizes tried; list `sizes:` to claim only those sizes"
-                                if symbolic.size_symbols
-                                else "unproved: no symbolic proof was found, and no counterexample either"
-                            )
-        except ProofTimeout:
-            reason = f"unproved: the check ran out of time after {derivation.timeout:g} s"
+                        reason = (
+                            "unproved: no proof for all sizes was found, though the steps are equal at the "
+                            "sizes tried; list `sizes:` to claim only those sizes"
+                            if symbolic.size_symbols
+                            else "unproved: no symbolic proof was found, and no counterexample either"
+                        )
         except DerivationError as error:
             return done(False, "malformed", pairs, str(error))
         seconds = time.perf_counter() - pair_started

@@ -261,10 +261,15 @@ def evaluate_step(derivation: Derivation, number: int, namespace: dict[str, Any]
         raise derivation.fail(
             step.line, f"step {number + 1} could not be evaluated: {type(error).__name__}: {error}."
         ) from None
+    # (a Symbol is a Boolean too in SymPy: only truth values, comparisons and their combinations are conditions)
+    if isinstance(value, bool | sympy.logic.boolalg.BooleanAtom | sympy.Rel | sympy.logic.boolalg.BooleanFunction):
+        raise derivation.fail(step.line, f"step {number + 1} is a condition ({value}), not a formula.")
     if isinstance(value, int | float):
         value = sympy.sympify(value)
     if not isinstance(value, sympy.Basic | sympy.MatrixBase):
         raise derivation.fail(step.line, f"step {number + 1} is a {type(value).__name__}, not a formula.")
+    if isinstance(value, sympy.Basic) and value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+        raise derivation.fail(step.line, f"step {number + 1} is undefined or infinite ({value}): a division by zero?")
     return value
 
 
