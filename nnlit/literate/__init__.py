@@ -31,7 +31,10 @@ Testing
 The website (MkDocs hooks, each small)
     `mkdocs_fence` renders a derivation block (-> derivation, latex);
     `mkdocs_derivations` tells it the page and turns `{eq:id}` into links
-    (-> numbering); `mkdocs_hooks` ships MathJax, the API page and the
+    (-> numbering) and `{result:id}` lines into the checked formulas
+    (-> results); `results` prints a block's result or one of its definitions
+    for the prose (-> derivation, latex, premises, numbering);
+    `mkdocs_hooks` ships MathJax, the API page and the
     notebooks (-> notebooks); `mkdocs_cite` adds the citation box;
     `mkdocs_translations` handles the Chinese pages (-> translations).
     `notebooks` turns a chapter into a Jupyter notebook; `translations` knows

@@ -4,7 +4,9 @@ superfences' formatter sees only a block's text; messages and the source box
 need its chapter and line, so a hook records the page before it renders. Once
 per build the hooks number the equations, find ids used twice, and open the
 verdict cache (saved after the build); `{eq:some-id}` in a chapter's prose
-becomes a link "(2.3)" to that derivation, on whichever page it is.
+becomes a link "(2.3)" to that derivation, on whichever page it is, and a
+`{result:some-id}` or `{definition:some-id:E}` line becomes the checked formula
+itself, with that link as its number (see `results`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from mkdocs.exceptions import PluginError
 from nnlit.literate import mkdocs_fence
 from nnlit.literate.derivation import Derivation
 from nnlit.literate.numbering import REFERENCE, equation_numbers
+from nnlit.literate.results import BookResults, ResultError, site_markdown
 from nnlit.literate.verdicts import VerdictCache
 from nnlit.literate.verify import book_chapters, derivations_in
 
@@ -45,6 +48,7 @@ def reused_ids(root: Path) -> dict[tuple[str, int], str]:
 def on_pre_build(config: Any) -> None:
     root = Path(config["docs_dir"]).parent
     mkdocs_fence.PAGE["numbers"] = equation_numbers(root)
+    mkdocs_fence.PAGE["results"] = BookResults.of_book(root, mkdocs_fence.PAGE["numbers"])
     mkdocs_fence.PAGE["duplicates"] = reused_ids(root)
     mkdocs_fence.PAGE["verdicts"] = VerdictCache(root)
 
@@ -59,6 +63,15 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     mkdocs_fence.PAGE["chapter"] = f"{docs_dir.name}/{page.file.src_uri}"
     mkdocs_fence.PAGE["located"] = {}
     numbers = mkdocs_fence.PAGE["numbers"]
+    # {result:id} and {definition:id:name} lines: printed from the checked block, numbered like {eq:id}
+    # (without on_pre_build's reading of the book, as in a test of one page, there is none to show).
+    results = mkdocs_fence.PAGE.get("results") or BookResults([], numbers)
+    try:
+        markdown = results.expand(
+            markdown, mkdocs_fence.PAGE["chapter"], lambda shown: site_markdown(shown, page.file.src_uri)
+        )
+    except ResultError as error:
+        raise PluginError(str(error)) from None
 
     def link(found: re.Match[str]) -> str:
         equation = numbers.get(found.group(1))

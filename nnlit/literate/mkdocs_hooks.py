@@ -27,6 +27,7 @@ import nnlit
 from nnlit.literate.markdown import chapters_in_order, english_page, read_fences
 from nnlit.literate.notebooks import chapter_notebook
 from nnlit.literate.numbering import equation_numbers
+from nnlit.literate.results import BookResults
 from nnlit.literate.tangle import module_name, tangled_fences
 
 #: Where the copied MathJax lives inside the built site. mkdocs.yml's
@@ -174,8 +175,9 @@ def add_notebooks(files: Files, config: MkDocsConfig) -> None:
     """Generate every chapter's notebook as a file of the site (so `mkdocs serve` has them too)."""
     root = _root(config)
     numbers = equation_numbers(root)
+    results = BookResults.of_book(root, numbers)  # the book's derivations, read once for all the notebooks
     for chapter in notebook_chapters(config):
-        text = chapter_notebook(Path(config.docs_dir) / chapter, root, config.site_url or "", numbers)
+        text = chapter_notebook(Path(config.docs_dir) / chapter, root, config.site_url or "", numbers, results)
         files.append(File.generated(config, notebook_uri(chapter), content=text))
 
 

@@ -15,12 +15,15 @@ chapter's page. The notebook is made from the chapter's Markdown, block by block
   re-run the checker);
 - other blocks (console sessions, text) stay in the prose as code.
 
-`{eq:id}` references become links "(c.k)" to the equation on the website, and
-links between chapters point to the website, since the notebook stands alone.
+`{eq:id}` references become links "(c.k)" to the equation on the website, a
+`{result:id}` or `{definition:id:name}` line becomes its display math with that
+link beside it (see `results`), and links between chapters point to the
+website, since the notebook stands alone.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from dataclasses import dataclass
@@ -31,6 +34,7 @@ from nnlit.literate.derivation import DerivationError, evaluate, parse
 from nnlit.literate.latex import step_latex
 from nnlit.literate.markdown import Fence, read_fences
 from nnlit.literate.numbering import REFERENCE, Equation, equation_numbers
+from nnlit.literate.results import BookResults, ResultError, Shown
 from nnlit.literate.vocabulary import Vocabulary
 
 _CHAPTER_LINK = re.compile(r"\]\((?!https?:|#)([^)#\s]+)\.md(#[^)\s]*)?\)")
@@ -72,6 +76,12 @@ def _prose(text: str, numbers: dict[str, Equation], site_url: str) -> str:
     return _CHAPTER_LINK.sub(chapter_link, REFERENCE.sub(reference, text)).strip("\n")
 
 
+def result_markdown(shown: Shown, site_url: str) -> str:
+    """A result or definition shown in the prose: display math, then its number as a link to the box on the website."""
+    link = f"{page_url(site_url, shown.equation.page)}#{shown.equation.anchor}"
+    return f"$$ {shown.latex} $$\n\n[({shown.equation.number})]({link})"
+
+
 def derivation_markdown(fence: Fence, numbers: dict[str, Equation]) -> str:
     """A derivation as Markdown: its number and title, each step as display math with its reason."""
     try:
@@ -101,15 +111,26 @@ def _is_code(fence: Fence) -> bool:
     return fence.lang in ("python", "py")
 
 
-def chapter_cells(chapter: Path, root: Path, site_url: str, numbers: dict[str, Equation] | None = None) -> list[Cell]:
+def chapter_cells(
+    chapter: Path,
+    root: Path,
+    site_url: str,
+    numbers: dict[str, Equation] | None = None,
+    results: BookResults | None = None,
+) -> list[Cell]:
     """The cells of one chapter's notebook, in the chapter's order."""
     numbers = equation_numbers(root) if numbers is None else numbers
+    results = BookResults.of_book(root, numbers) if results is None else results
     lines = chapter.read_text(encoding="utf-8").splitlines()
+    name = chapter.relative_to(root).as_posix() if chapter.is_absolute() else chapter.as_posix()
     cells: list[Cell] = []
     prose_start = 0  # index of the first line not yet put in a cell
 
     def flush(end: int) -> None:
-        text = _prose("\n".join(lines[prose_start:end]), numbers, site_url)
+        text = "\n".join(lines[prose_start:end])
+        with contextlib.suppress(ResultError):  # left as written: the page's build reports it with its line
+            text = results.expand(text, name, lambda shown: result_markdown(shown, site_url), prose_start + 1)
+        text = _prose(text, numbers, site_url)
         if text.strip():
             cells.append(Cell("markdown", text))
 
@@ -149,9 +170,15 @@ def notebook(cells: list[Cell]) -> dict[str, Any]:
     }
 
 
-def chapter_notebook(chapter: Path, root: Path, site_url: str, numbers: dict[str, Equation] | None = None) -> str:
+def chapter_notebook(
+    chapter: Path,
+    root: Path,
+    site_url: str,
+    numbers: dict[str, Equation] | None = None,
+    results: BookResults | None = None,
+) -> str:
     """The chapter's notebook as the text of an .ipynb file."""
-    cells = chapter_cells(chapter, root, site_url, numbers)
+    cells = chapter_cells(chapter, root, site_url, numbers, results)
     return json.dumps(notebook(cells), indent=1, ensure_ascii=False) + "\n"
 
 
