@@ -2,7 +2,7 @@
 #   docs/why-oj.md
 #   docs/activations.md
 # Edit the chapters, then run `nnlit tangle`; hand edits here are refused.
-# sha256 of the text below: b17f33791e0cd99ca01413bec0de52130b08d70748b1e2d296852327f94062a6
+# sha256 of the text below: ab17e5665c2f0a71da83823dba57f6a8c3c474ff7087c2b2bf4a54e7173da363
 
 # docs/why-oj.md:63
 """The sigmoid activation and its derivative, safe for inputs of any size."""
@@ -35,7 +35,7 @@ def sigmoid_derivative(x: ArrayLike) -> Array:
     return s * (1 - s)
 
 
-# docs/why-oj.md:227
+# docs/why-oj.md:224
 def output_layer(w: Array, o_in: Array) -> Array:
     """o_k = sigma(sum_i w_ik o_i) for every output node k."""
     return sigmoid(o_in @ w)

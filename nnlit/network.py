@@ -3,9 +3,9 @@
 #   docs/matrix.md
 #   docs/backquery.md
 # Edit the chapters, then run `nnlit tangle`; hand edits here are refused.
-# sha256 of the text below: 95b3bf0ff29408fb2740af2e59a95974c83f9a63c633a3f37b441c73de8596e1
+# sha256 of the text below: b1247829e7531abd48ab56bac62c14e2a517e21644c8eb5f89121fc580a5f0ce
 
-# docs/forward.md:81
+# docs/forward.md:130
 """The three-layer sigmoid network of the book: forward pass, gradients, backquery.
 
 Symbols follow the Notation chapter: w_jk is the weight from node j to node k,
@@ -152,7 +152,7 @@ class Network:
         return load_network(cls, Path(path), sizes)
 
 
-# docs/matrix.md:96
+# docs/matrix.md:94
 def sample_gradients(
     w_ih: np.ndarray, w_ho: np.ndarray, x: np.ndarray, t: np.ndarray, rule: str = "exact"
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -169,7 +169,7 @@ def sample_gradients(
     return np.outer(delta_h, x), np.outer(delta_o, h)
 
 
-# docs/matrix.md:180
+# docs/matrix.md:236
 def batch_gradients(
     w_ih: np.ndarray, w_ho: np.ndarray, x: np.ndarray, t: np.ndarray, rule: str = "exact"
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -186,7 +186,7 @@ def batch_gradients(
     return delta_h.T @ x / batch, delta_o.T @ h / batch  # mean of the outer products
 
 
-# docs/matrix.md:309
+# docs/matrix.md:365
 def sigmoid_in_place(z: np.ndarray, small: np.ndarray, negative: np.ndarray) -> None:
     """z <- sigmoid(z), the formula of nnlit.activations.sigmoid with no new arrays.
 
@@ -281,7 +281,7 @@ def outer_products(delta: np.ndarray, signals: np.ndarray, out: np.ndarray) -> N
         np.matmul(delta.T, signals, out=out)
 
 
-# docs/matrix.md:440
+# docs/matrix.md:496
 #: Bumped whenever the layout of a saved model changes; load refuses other versions.
 FORMAT_VERSION = 1
 
@@ -346,7 +346,7 @@ def load_network(
     return network
 
 
-# docs/backquery.md:56
+# docs/backquery.md:55
 def logit(y: np.ndarray) -> np.ndarray:
     """logit(y) = log y - log(1 - y), the inverse of the sigmoid on (0, 1).
 
@@ -359,7 +359,7 @@ def logit(y: np.ndarray) -> np.ndarray:
     return np.log(y) - np.log1p(-y)
 
 
-# docs/backquery.md:139
+# docs/backquery.md:137
 def rescale(v: np.ndarray, low: float = 0.01, high: float = 0.99) -> np.ndarray:
     """Map v's smallest entry to `low` and its largest to `high`, linearly.
 
