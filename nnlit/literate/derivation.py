@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import math
 import re
 import textwrap
 import tokenize
@@ -41,6 +42,7 @@ KEYS = {"id", "title", "given", "assume", "sizes", "expect", "steps", "timeout"}
 EXPECTATIONS = {"equal", "ill-formed", "unequal"}
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _RANGE = re.compile(r"^\s*(\w+)\s*=\s*(\d+)\s*(?:\.\.\s*(\d+))?\s*$")
+MAX_SIZE_COMBINATIONS = 64  # each combination is checked exactly, entry by entry: a few is plenty
 
 
 class DerivationError(NnlitError):
@@ -123,6 +125,13 @@ def _parse_sizes(text: str, fail: Any, line: int) -> list[dict[str, int]]:
         if low < 1 or high < low:
             raise fail(line, f"`sizes:` range {part.strip()!r} is empty or not positive.")
         ranges[found.group(1)] = range(low, high + 1)
+    combinations = math.prod(len(values) for values in ranges.values())
+    if combinations > MAX_SIZE_COMBINATIONS:
+        raise fail(
+            line,
+            f"`sizes:` asks for {combinations} combinations of sizes, but a block may check at most "
+            f"{MAX_SIZE_COMBINATIONS}; give shorter ranges.",
+        )
     names = list(ranges)
     return [dict(zip(names, values, strict=True)) for values in itertools.product(*ranges.values())]
 
@@ -201,8 +210,8 @@ def parse(fence: Fence) -> Derivation:
         timeout = float(data.get("timeout", 20))
     except ValueError:
         timeout = -1.0
-    if not timeout > 0:
-        raise fail(fence.line + lines.get("timeout", 0), "`timeout:` must be a positive number of seconds.")
+    if not 0 < timeout < math.inf:  # also refuses nan, for which every comparison is false
+        raise fail(fence.line + lines.get("timeout", 0), "`timeout:` must be a positive, finite number of seconds.")
     sizes = _parse_sizes(data["sizes"], fail, fence.line + lines["sizes"]) if data.get("sizes") else []
     return Derivation(
         id=ident,

@@ -59,10 +59,24 @@ def parse_info(info: str) -> tuple[str, dict[str, str], frozenset[str]]:
     return lang, attrs, frozenset(options)
 
 
+def read_text(path: Path, name: str) -> str:
+    """The UTF-8 text of a file of the book; NnlitError, naming it as `name`, if it is not that."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise NnlitError(
+            f"{name} is not UTF-8 text (the byte 0x{error.object[error.start]:02x} at offset {error.start})."
+        ) from None
+    except OSError as error:
+        raise NnlitError(f"{name} cannot be read ({error.strerror}).") from None
+
+
 def read_fences(path: Path, root: Path) -> list[Fence]:
     """All fenced blocks of one chapter, in order, including indented ones."""
+    if path.is_absolute() and not path.is_relative_to(root):
+        raise NnlitError(f"{path} is outside the book ({root}).")
     chapter = path.relative_to(root).as_posix() if path.is_absolute() else path.as_posix()
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = read_text(path, chapter).splitlines()
     fences: list[Fence] = []
     index = 0
     while index < len(lines):
@@ -114,9 +128,21 @@ def chapters_in_order(root: Path) -> list[Path]:
     config_path = root / "mkdocs.yml"
     if not config_path.exists():
         raise NnlitError(f"no mkdocs.yml in {root}: run nnlit from the book's root folder.")
-    config = yaml.load(config_path.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
+    try:
+        config = yaml.load(read_text(config_path, "mkdocs.yml"), Loader=_TolerantLoader) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"mkdocs.yml:{mark.line + 1}" if mark else "mkdocs.yml"
+        raise NnlitError(f"{where}: this is not valid YAML ({getattr(error, 'problem', None) or error}).") from None
+    if not isinstance(config, dict):
+        raise NnlitError("mkdocs.yml must be a mapping of settings (site_name:, nav:, ...), not a list or a value.")
+    if not isinstance(config.get("docs_dir", "docs"), str) or not isinstance(config.get("nav", []), list):
+        raise NnlitError("mkdocs.yml's docs_dir: must be a folder name and its nav: a list of pages.")
     docs_dir = root / config.get("docs_dir", "docs")
     pages = [page for page in _flatten_nav(config.get("nav", [])) if page.endswith(".md")]
+    outside = [page for page in pages if not (docs_dir / page).resolve().is_relative_to(root.resolve())]
+    if outside:
+        raise NnlitError(f"mkdocs.yml names {outside[0]} in its nav, which is outside the book.")
     missing = [page for page in pages if not (docs_dir / page).exists()]
     if missing:
         raise NnlitError(f"mkdocs.yml names {missing[0]} in its nav, but {docs_dir.name}/{missing[0]} does not exist.")

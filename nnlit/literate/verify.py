@@ -29,10 +29,12 @@ def book_chapters(root: Path, paths: list[Path] | None = None) -> list[Path]:
     if paths:
         chapters = []
         for path in paths:
-            resolved = path if path.is_absolute() else root / path
+            resolved = (path if path.is_absolute() else root / path).resolve()
             if not resolved.is_file() or resolved.suffix != ".md":
                 raise NnlitError(f"{path} is not a Markdown chapter (expected a file like docs/why-oj.md).")
-            chapters.append(resolved.resolve())
+            if not resolved.is_relative_to(root.resolve()):
+                raise NnlitError(f"{path} is outside the book ({root}); give --root the folder of its book.")
+            chapters.append(resolved)
         return chapters
     in_nav = [chapter.resolve() for chapter in chapters_in_order(root)]
     return in_nav + [c.resolve() for c in all_chapters(root) if c.resolve() not in in_nav]
@@ -65,14 +67,29 @@ def format_result(result: Result, times: bool = False) -> str:
 
 
 def verify_book(root: Path, paths: list[Path] | None = None, times: bool = False, out: TextIO | None = None) -> int:
-    """Check every derivation; print one line per derivation; 0 if all hold, 1 otherwise."""
+    """Check every derivation; print one line per derivation; 0 if all hold, 1 otherwise.
+
+    A chapter that cannot be read is one sentence on stderr, and counts as a failure.
+    """
     out = out or sys.stdout
     root = root.resolve()
+    problems: list[NnlitError] = []
+    chapters: list[Path] = []
+    for given in [[path] for path in paths] if paths else [None]:  # one bad path does not hide the others
+        try:
+            chapters.extend(book_chapters(root, given))
+        except NnlitError as error:
+            problems.append(error)
     items: list[Derivation | DerivationError] = []
-    for chapter in book_chapters(root, paths):
-        items.extend(derivations_in(chapter, root))
+    for chapter in chapters:
+        try:
+            items.extend(derivations_in(chapter, root))
+        except NnlitError as error:  # not UTF-8, a fence never closed: that chapter only
+            problems.append(error)
+    for problem in problems:
+        print(f"nnlit verify: {problem}", file=sys.stderr)
     items.extend(check_duplicate_ids(items))
-    failures = 0
+    failures = len(problems)
     total = 0.0
     for item in items:
         if isinstance(item, DerivationError):
