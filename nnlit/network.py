@@ -3,7 +3,7 @@
 #   docs/matrix.md
 #   docs/backquery.md
 # Edit the chapters, then run `nnlit tangle`; hand edits here are refused.
-# sha256 of the text below: b1247829e7531abd48ab56bac62c14e2a517e21644c8eb5f89121fc580a5f0ce
+# sha256 of the text below: 21331651ac3d434e2dfa272fa28ae06efefc8f40fcb87b2423541a1867568036
 
 # docs/forward.md:130
 """The three-layer sigmoid network of the book: forward pass, gradients, backquery.
@@ -15,8 +15,7 @@ output k); vectors are columns, and a batch of samples is the rows of an array.
 
 from __future__ import annotations
 
-import os
-import tempfile
+import io
 import zipfile
 from pathlib import Path
 
@@ -24,6 +23,7 @@ import numpy as np
 
 from nnlit.activations import sigmoid
 from nnlit.errors import NnlitError
+from nnlit.mnist import write_atomically
 
 #: How the hidden layer's error signal is formed: "exact" back-propagates
 #: W_ho^T delta_o (the gradient), "classic" back-propagates W_ho^T e.
@@ -287,25 +287,17 @@ FORMAT_VERSION = 1
 
 
 def save_network(network: Network, path: Path) -> None:
-    """Write `network` to `path` (.npz): temporary file in the same folder, then os.replace."""
-    try:
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as error:
-        raise NnlitError(f"Cannot write the model {path}: {error.strerror}.") from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            np.savez(
-                stream,
-                format_version=np.array(FORMAT_VERSION),
-                w_ih=network.w_ih,
-                w_ho=network.w_ho,
-                learning_rate=np.array(network.learning_rate),
-                rule=np.array(network.rule),
-            )
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Write `network` to `path` (.npz) in one step (write_atomically, from the MNIST chapter)."""
+    npz = io.BytesIO()
+    np.savez(
+        npz,
+        format_version=np.array(FORMAT_VERSION),
+        w_ih=network.w_ih,
+        w_ho=network.w_ho,
+        learning_rate=np.array(network.learning_rate),
+        rule=np.array(network.rule),
+    )
+    write_atomically(path, npz.getvalue())
 
 
 def load_network(

@@ -87,5 +87,5 @@ def test_an_unwritable_output_is_one_sentence(model: Path, tmp_path: Path) -> No
     line = one_sentence(
         nnlit("backquery", "2", "-o", str(tmp_path / "a-file" / "two.png"), "--model", str(model), cache=tmp_path)
     )
-    assert line.startswith("nnlit backquery: Cannot write ") and "two.png" in line
+    assert line.startswith("nnlit backquery: cannot write ") and "two.png" in line
     assert (tmp_path / "a-file").read_text() == "not a folder"

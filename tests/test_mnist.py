@@ -8,9 +8,14 @@ from __future__ import annotations
 import gzip
 import hashlib
 import http.server
+import os
 import socket
+import stat
 import struct
 import threading
+import time
+import tracemalloc
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -179,7 +184,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.flush()
             self.close_connection = True
             return
-        self.wfile.write(body)
+        try:
+            self.wfile.write(body)
+        except ConnectionError:  # the client stopped reading, as a refused download does
+            self.close_connection = True
 
     def log_message(self, *args: object) -> None:
         """Quiet: the tests' output is not the place for an access log."""
@@ -317,10 +325,155 @@ def test_a_file_placed_by_hand_is_verified_and_used(
     assert np.array_equal(mnist.read_idx(path), LABELS)
 
 
-def test_a_corrupt_cached_file_is_discarded_and_fetched_again(server: type[_Handler]) -> None:
+def test_a_corrupt_cached_file_is_moved_aside_and_fetched_again(server: type[_Handler]) -> None:
     served, size, sha = _published(LABELS)
     server.files["/labels.gz"] = served
     cached = mnist.cache_dir() / "mnist" / "labels"
     cached.parent.mkdir(parents=True)
     cached.write_bytes(b"\x00" * size)
     assert np.array_equal(mnist.read_idx(mnist.download("labels", size, sha)), LABELS)
+    assert cached.with_name("labels.bad-sha256").read_bytes() == b"\x00" * size
+
+
+# --- writing files, and what the cache keeps -------------------------------------------
+
+
+def test_write_atomically_follows_the_umask_and_keeps_a_files_mode(tmp_path: Path) -> None:
+    old = os.umask(0o027)
+    try:
+        path = tmp_path / "new.bin"
+        mnist.write_atomically(path, b"one")
+        assert stat.S_IMODE(path.stat().st_mode) == 0o640
+        path.chmod(0o664)
+        mnist.write_atomically(path, b"two")
+        assert stat.S_IMODE(path.stat().st_mode) == 0o664 and path.read_bytes() == b"two"
+    finally:
+        os.umask(old)
+
+
+def test_write_atomically_makes_no_folder_and_replaces_no_folder(tmp_path: Path) -> None:
+    with pytest.raises(NnlitError, match=r"^cannot write .*x.png: the folder .*missing does not exist\.$"):
+        mnist.write_atomically(tmp_path / "missing" / "x.png", b"png")
+    assert not (tmp_path / "missing").exists()
+    (tmp_path / "folder").mkdir()
+    with pytest.raises(NnlitError, match=r"^cannot write .*folder: it is a folder, not a file\.$"):
+        mnist.write_atomically(tmp_path / "folder", b"png")
+    assert list(tmp_path.iterdir()) == [tmp_path / "folder"]
+
+
+@pytest.mark.parametrize("name", ["labels", "labels.gz"])
+def test_a_bad_cached_file_is_moved_aside_and_the_message_says_where(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, name: str
+) -> None:
+    monkeypatch.setenv("NNLIT_MNIST_MIRROR", f"http://127.0.0.1:{_closed_port()}/")
+    monkeypatch.setenv("NNLIT_CACHE", str(tmp_path))
+    served, size, sha = _published(LABELS)
+    folder = tmp_path / "mnist"
+    folder.mkdir()
+    mine = gzip.compress(b"\x00" * size) if name.endswith(".gz") else b"\x00" * size
+    for attempt in range(2):
+        (folder / name).write_bytes(mine)
+        with pytest.raises(NnlitError) as caught:
+            mnist.download("labels", size, sha)
+        aside = folder / f"{name}.bad-sha256{'.1' if attempt else ''}"
+        assert aside.read_bytes() == mine  # kept, under a name that says why, the earlier one too
+        assert f"{folder / name} did not verify (wrong SHA-256), so it was moved to {aside}" in str(caught.value)
+    assert sorted(p.name for p in folder.iterdir()) == [f"{name}.bad-sha256", f"{name}.bad-sha256.1"]
+
+
+def test_a_bad_cached_file_is_kept_when_the_download_then_works(
+    server: type[_Handler], capsys: pytest.CaptureFixture[str]
+) -> None:
+    served, size, sha = _published(LABELS)
+    server.files["/labels.gz"] = served
+    folder = mnist.cache_dir() / "mnist"
+    folder.mkdir(parents=True)
+    (folder / "labels").write_bytes(b"\x00" * (size - 1))
+    assert np.array_equal(mnist.read_idx(mnist.download("labels", size, sha)), LABELS)
+    assert (folder / "labels.bad-size").read_bytes() == b"\x00" * (size - 1)
+    assert f"moved to {folder / 'labels.bad-size'}" in capsys.readouterr().err
+
+
+def test_a_cache_that_is_a_file_is_one_sentence(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    (tmp_path / "cache").write_text("not a folder")
+    monkeypatch.setenv("NNLIT_CACHE", str(tmp_path / "cache"))
+    with pytest.raises(NnlitError, match=r"^the cache folder .*cache/mnist cannot be made \(.*\); set NNLIT_CACHE"):
+        mnist.download("labels", 10, "0" * 64)
+    assert (tmp_path / "cache").read_text() == "not a folder"
+
+
+def _bomb(header: bytes, zeros: int) -> bytes:
+    """A small gzip file that unpacks to `header` and then `zeros` zero bytes."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    chunks = [packer.compress(header)]
+    block = bytes(1 << 20)
+    for _ in range(zeros >> 20):
+        chunks.append(packer.compress(block))
+    chunks.append(packer.flush())
+    return b"".join(chunks)
+
+
+def test_a_gzip_bomb_is_refused_without_unpacking_it(tmp_path: Path) -> None:
+    path = tmp_path / "bomb-labels-idx1-ubyte.gz"
+    path.write_bytes(_bomb(struct.pack(">II", 2049, 5), 400 << 20))  # 5 labels promised, 400 MB inside
+    assert path.stat().st_size < 1 << 20
+    tracemalloc.start()
+    try:
+        with pytest.raises(NnlitError, match=r"bomb-labels-idx1-ubyte.gz unpacks to more than the 13 bytes"):
+            mnist.read_idx(path)
+        assert tracemalloc.get_traced_memory()[1] < 16 << 20
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_header_promising_too_much_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "huge.gz"
+    path.write_bytes(gzip.compress(struct.pack(">IIII", 2051, 10**9, 28, 28)))
+    with pytest.raises(NnlitError, match=r"huge.gz promises .* bytes, more than the .* an MNIST file"):
+        mnist.read_idx(path)
+
+
+class _Trickle(http.server.BaseHTTPRequestHandler):
+    """Announces 1000 bytes, then sends one byte every tenth of a second."""
+
+    def do_GET(self) -> None:  # noqa: N802
+        self.send_response(200)
+        self.send_header("Content-Length", "1000")
+        self.end_headers()
+        try:
+            for _ in range(1000):
+                self.wfile.write(b"\x1f")
+                self.wfile.flush()
+                time.sleep(0.1)
+        except OSError:  # the client gave up, as it should
+            pass
+
+    def log_message(self, *args: object) -> None:
+        """Quiet."""
+
+
+def test_a_server_that_trickles_is_given_up_after_the_time_limit(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Trickle)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    monkeypatch.setenv("NNLIT_MNIST_MIRROR", f"http://127.0.0.1:{httpd.server_address[1]}/")
+    monkeypatch.setenv("NNLIT_CACHE", str(tmp_path))
+    start = time.monotonic()
+    try:
+        with pytest.raises(NnlitError, match=r"took longer than 1 s"):
+            mnist.download("labels", 1000, "0" * 64, time_limit=1.0)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert time.monotonic() - start < 5
+
+
+def test_a_download_larger_than_the_file_can_be_is_refused(server: type[_Handler]) -> None:
+    served, size, sha = _published(LABELS)
+    server.files["/labels.gz"] = served + bytes(1 << 20)
+    with pytest.raises(NnlitError, match=r"labels.gz is \d+ bytes long, more than labels.gz can be \(4109 at most\)"):
+        mnist.download("labels", size, sha)
+    assert _cache_files() == []
