@@ -14,10 +14,13 @@ Writing the package
 
 Checking the derivations
     `vocabulary` is the closed set of names a derivation block may use, in a
-    symbolic mode (proofs for all sizes) and an explicit one (concrete sizes).
+    symbolic mode (proofs for all sizes) and an explicit one (concrete sizes)
+    (-> cases). `cases` holds the words defined by cases (relu; Max and
+    Piecewise are SymPy's), their derivatives off the boundaries between cases,
+    and the exact comparison of two such functions, cell by cell.
     `derivation` reads a block and evaluates its steps (-> vocabulary).
     `checker` proves consecutive steps equal, or finds a counterexample
-    (-> derivation, latex, entrywise). `entrywise` writes a matrix
+    (-> derivation, latex, entrywise, cases). `entrywise` writes a matrix
     expression's generic entry in index form, so that matrix steps are proved
     for all sizes (-> vocabulary). `latex` prints steps in the book's notation.
     `verify` runs the checker over the book for `nnlit verify` (-> checker),

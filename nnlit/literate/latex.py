@@ -2,6 +2,8 @@
 
 - `w[j, k]` prints as w_{jk} (indices run together when each is one letter);
 - the sigmoid is sigma; partial derivatives are fractions with a curly d;
+- relu(x) is an operator name, and a function defined by cases is a `cases`
+  environment of rows "value & condition";
 - transposes are ^T, elementwise (Hadamard) products are odot, a column of
   ones is a bold 1, and ||v||^2 is the squared length of v.
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterable
 from typing import Any
 
 import sympy
@@ -49,6 +52,16 @@ class BookLatexPrinter(LatexPrinter):
         text = rf"\sigma\left({self._print(expr.args[0])}\right)"
         return f"{text}^{{{exp}}}" if exp else text
 
+    def _print_relu(self, expr: sympy.Expr, exp: str | None = None) -> str:
+        text = rf"\operatorname{{relu}}\left({self._print(expr.args[0])}\right)"
+        return f"{text}^{{{exp}}}" if exp else text
+
+    def _print_Piecewise(self, expr: sympy.Piecewise) -> str:
+        return cases_latex(
+            (self._print(value), _OTHERWISE if condition is sympy.true else self._print(condition))
+            for value, condition in expr.args
+        )
+
     def _print_Derivative(self, expr: sympy.Derivative) -> str:
         (variable, count), *rest = expr.variable_count
         if rest or count != 1:
@@ -64,6 +77,14 @@ class BookLatexPrinter(LatexPrinter):
         return f"{text}^{{{exp}}}" if exp else text
 
 
+_OTHERWISE = r"\text{otherwise}"
+
+
+def cases_latex(rows: Iterable[tuple[str, str]]) -> str:
+    """A cases environment, one row "value & condition" per case."""
+    return r"\begin{cases} " + r" \\ ".join(f"{value} & {condition}" for value, condition in rows) + r" \end{cases}"
+
+
 def book_latex(expr: Any) -> str:
     """LaTeX for one expression, in the book's notation."""
     return BookLatexPrinter().doprint(expr)
@@ -76,7 +97,8 @@ def book_latex(expr: Any) -> str:
 # Names are looked up in the block's namespace, so `z_k = define('z_k', ...)` prints
 # as z_k and `w[j, k]` as w_{jk}.
 
-_ATOM, _POWER, _PRODUCT, _NEGATION, _SUM = 100, 40, 20, 15, 10
+_ATOM, _POWER, _PRODUCT, _NEGATION, _SUM, _COMPARISON = 100, 40, 20, 15, 10, 5
+_COMPARISONS = {ast.Gt: ">", ast.Lt: "<", ast.GtE: r"\ge", ast.LtE: r"\le"}
 
 
 class StepPrinter:
@@ -149,6 +171,15 @@ class StepPrinter:
             return f"{self._wrap(node.left, _ATOM)}^{{{self._latex(node.right)[0]}}}", _POWER
         raise ValueError(f"cannot print the operator {op.__name__}")
 
+    def _Compare(self, node: ast.Compare) -> tuple[str, int]:
+        if len(node.ops) != 1:
+            raise ValueError("cannot print a chained comparison; write one comparison per condition")
+        symbol = _COMPARISONS.get(type(node.ops[0]))
+        if symbol is None:  # == and != compare two formulas in Python, not their values
+            raise ValueError(f"cannot print the comparison {type(node.ops[0]).__name__}; use <, <=, > or >=")
+        left, right = (self._wrap(side, _SUM) for side in (node.left, node.comparators[0]))
+        return f"{left} {symbol} {right}", _COMPARISON
+
     def _Tuple(self, node: ast.Tuple) -> tuple[str, int]:
         return ", ".join(self._latex(item)[0] for item in node.elts), _ATOM
 
@@ -162,6 +193,18 @@ class StepPrinter:
             return f"e^{{{text[0]}}}", _POWER
         if name in ("log", "tanh"):
             return rf"\{name}\left({text[0]}\right)", _ATOM
+        if name == "relu":
+            return rf"\operatorname{{relu}}\left({text[0]}\right)", _ATOM
+        if name == "Max":
+            return rf"\max\left({', '.join(text)}\right)", _ATOM
+        if name == "Piecewise":
+            if not all(isinstance(case, ast.Tuple) and len(case.elts) == 2 for case in args):
+                raise ValueError("each case of Piecewise is a pair (value, condition)")
+            rows = []
+            for value, condition in (case.elts for case in args):
+                otherwise = isinstance(condition, ast.Constant) and condition.value is True
+                rows.append((self._latex(value)[0], _OTHERWISE if otherwise else self._latex(condition)[0]))
+            return cases_latex(rows), _ATOM
         if name == "sqrt":
             return rf"\sqrt{{{text[0]}}}", _ATOM
         if name == "Rational":

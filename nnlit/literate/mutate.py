@@ -2,7 +2,9 @@
 
 For every step of every derivation, small plausible mistakes are made in its
 source (flip a sign, drop a factor, swap two indices, put one index for another,
-drop a transpose, change an exponent, swap the order of a product), and the
+drop a transpose, change an exponent, swap the order of a product, flip a
+comparison or move its boundary into the other case, swap the values of two
+cases of a Piecewise), and the
 checker is run on the step with its neighbours. A mutant must be rejected
 ("killed"). A mutant that is truly equal to the original step (swapping the
 factors of a scalar product, say) is proved equal and counted as equivalent;
@@ -50,6 +52,10 @@ class ChapterReport:
         return sum(outcome.verdict == verdict for outcome in self.outcomes)
 
 
+_FLIPPED = {ast.Gt: ast.Lt, ast.Lt: ast.Gt, ast.GtE: ast.LtE, ast.LtE: ast.GtE}
+_MOVED = {ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.Lt: ast.LtE, ast.LtE: ast.Lt}  # the boundary joins the other case
+
+
 class _Mutator:
     """Every single-place mutation of one expression's syntax tree."""
 
@@ -69,6 +75,18 @@ class _Mutator:
                 yield "swap the order of a product", ast.BinOp(node.right, node.op, node.left)
             if isinstance(node.op, ast.Pow) and isinstance(node.right, ast.Constant):
                 yield "change an exponent", ast.BinOp(node.left, ast.Pow(), ast.Constant(node.right.value + 1))
+        if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in _FLIPPED:
+            op = type(node.ops[0])
+            yield "flip a comparison", ast.Compare(node.left, [_FLIPPED[op]()], node.comparators)
+            yield "move a boundary", ast.Compare(node.left, [_MOVED[op]()], node.comparators)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Piecewise":
+            cases = node.args
+            if all(isinstance(case, ast.Tuple) and len(case.elts) == 2 for case in cases):
+                for first in range(len(cases) - 1):
+                    (a, a_if), (b, b_if) = cases[first].elts, cases[first + 1].elts
+                    pair = [ast.Tuple([b, a_if], ast.Load()), ast.Tuple([a, b_if], ast.Load())]
+                    swapped = [*cases[:first], *pair, *cases[first + 2 :]]
+                    yield "swap two cases", ast.Call(node.func, swapped, node.keywords)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
             yield "flip a sign", node.operand
         if isinstance(node, ast.Attribute) and node.attr == "T":

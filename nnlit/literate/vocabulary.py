@@ -12,6 +12,10 @@ same text is evaluated in two modes:
 `sigmoid` is an opaque function whose derivative is sigma (1 - sigma) (the lemma
 `sigmoid-derivative` of the seed chapter proves it from 1 / (1 + e^-x)): checking
 with it is fast, where the explicit exponential makes SymPy slow.
+
+`relu`, `Max` and `Piecewise` (with conditions such as `x > 0`) define functions
+by cases (module `cases`); `D` of such a function is claimed only off the
+boundaries between its cases.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from typing import Any
 
 import sympy
 from sympy.matrices.expressions import MatrixExpr
+
+from nnlit.literate.cases import away_from_kinks, relu
 
 
 class sigmoid(sympy.Function):  # noqa: N801  (named as it is printed and written)
@@ -180,8 +186,20 @@ class Vocabulary:
     def derivative(self, f: Any, x: Any) -> Any:
         """D(f, x): the partial derivative, left unevaluated until it is checked."""
         if self.explicit:
-            return sympy.diff(f, x)
+            return away_from_kinks(sympy.diff(f, x), f, [x])
         return sympy.Derivative(f, x, evaluate=False)
+
+    @staticmethod
+    def piecewise(*cases: tuple[Any, Any]) -> Any:
+        """Piecewise((value, condition), ...): the first case whose condition holds; undefined where none does."""
+        for number, (_, condition) in enumerate(cases, start=1):
+            # `x == 0` is a Python bool (formulas compared, not values): it would drop or swallow a case unseen
+            if isinstance(condition, bool) and not (condition is True and number == len(cases)):
+                raise ValueError(
+                    f"the condition of case {number} is the constant {condition}: compare with <, <=, > or >=, "
+                    "and write True only as the last condition"
+                )
+        return sympy.Piecewise(*cases)
 
     def namespace(self) -> dict[str, Any]:
         names: dict[str, Callable[..., Any] | Any] = {
@@ -198,6 +216,9 @@ class Vocabulary:
             "grad": self.grad,
             "entry": self.entry,
             "sigmoid": self.sigmoid,
+            "relu": relu,
+            "Max": sympy.Max,
+            "Piecewise": self.piecewise,
             "D": self.derivative,
             "Sum": sympy.Sum,
             "delta": sympy.KroneckerDelta,
