@@ -2,7 +2,7 @@
 #   docs/why-oj.md
 #   docs/activations.md
 # Edit the chapters, then run `nnlit tangle`; hand edits here are refused.
-# sha256 of the text below: ab17e5665c2f0a71da83823dba57f6a8c3c474ff7087c2b2bf4a54e7173da363
+# sha256 of the text below: a0283e374539d8e83cae8c4545d50fd73c69beae10eee354ce6d2711059ae1cd
 
 # docs/why-oj.md:63
 """The sigmoid activation and its derivative, safe for inputs of any size."""
@@ -56,7 +56,7 @@ def output_weight_gradient(w: Array, o_in: Array, t: Array) -> Array:
     return np.outer(o_in, factor)  # entry (j, k): o_j times the factor of k
 
 
-# docs/activations.md:76
+# docs/activations.md:161
 def tanh(x: ArrayLike) -> NDArray[np.floating]:
     """tanh(x) = (e^x - e^-x) / (e^x + e^-x); NumPy's tanh never overflows (it saturates at +-1)."""
     return np.tanh(np.asarray(x, dtype=np.float64))
@@ -79,7 +79,7 @@ def relu_derivative(x: ArrayLike) -> NDArray[np.floating]:
     return (np.asarray(x, dtype=np.float64) > 0).astype(np.float64)
 
 
-# docs/activations.md:166
+# docs/activations.md:251
 def sigmoid_derivative_from_output(y: ArrayLike) -> NDArray[np.floating]:
     """sigma'(z) computed from the output y = sigma(z): y (1 - y) (derivation `sigmoid-slope-from-output`).
 
