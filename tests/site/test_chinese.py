@@ -67,7 +67,7 @@ def test_the_chinese_seed_chapter_shows_the_same_equation_numbers(open_page: Ope
     assert any(re.fullmatch(r"\(\d+\.\d+\)", number) for _, number in numbers), numbers
     assert _numbers(chinese) == numbers
     # The checked-by line and the source box speak Chinese, and name the English page's block.
-    assert "由 SymPy 在" in chinese.locator(".derivation-check").first.inner_text()
+    assert "本页构建时由 SymPy 检验" in chinese.locator(".derivation-check").first.inner_text()
     assert "docs/why-oj.md" in chinese.locator(".derivation-source summary").first.inner_text()
     assert not record.problems(), "\n".join(record.problems())
 
