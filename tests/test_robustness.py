@@ -6,20 +6,26 @@ never on the book's own tree; downloads and servers are not needed here.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import re
 import stat
 import struct
+import tempfile
 import time
 import warnings
 import zlib
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from PIL import Image
 
 from nnlit import training
 from nnlit.cli import main
-from nnlit.literate.derivation import DerivationError, parse
+from nnlit.literate.derivation import KEYS, DerivationError, parse
 from nnlit.literate.markdown import Fence
 from nnlit.network import Network
 from tests.helpers import BookMaker, fence
@@ -241,3 +247,179 @@ def test_sizes_with_too_many_combinations_are_refused_at_once() -> None:
         parse(_block("id: s\nsizes: n = 2..30000, m = 2..30000\n" + STEPS))
     assert time.monotonic() - start < 1
     assert len(parse(_block("id: s\nsizes: n = 1..8, m = 1..8\n" + STEPS)).sizes) == 64
+
+
+# --- properties: whatever a user writes or types, a sentence and an exit status, never a traceback ----------
+
+PROPERTY = settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+# Text on one line: no character that str.splitlines() would break at.
+ONE_LINE = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), max_size=30)
+EXPRESSIONS = st.sampled_from(
+    ["D(x**2, x)", "2*x", "x +", "sigmoid(x)", "(", "x[j, k]", "1/0", "'#'", "Sum(x, (j, 1, n))"]
+)
+KEY_LINES = st.one_of(
+    st.builds("{}: {}".format, st.sampled_from(sorted(KEYS)), ONE_LINE),
+    st.builds("{}: {}".format, st.from_regex(r"[A-Za-z_][\w-]{0,6}", fullmatch=True), ONE_LINE),
+    st.builds("sizes: {}".format, st.from_regex(r"(\w = \d{1,6}(\.\.\d{1,6})?(, )?){1,4}", fullmatch=True)),
+    st.builds("timeout: {}".format, st.one_of(st.floats().map(str), st.sampled_from(["inf", "-nan", "1e999", "0x10"]))),
+    st.sampled_from(["steps: |", "given: |", "id: ok", "expect: unequal", "expect: ill-formed"]),
+    st.builds("  {}".format, ONE_LINE),
+    st.builds("    {}".format, EXPRESSIONS),
+    st.builds("  = {}  # {}".format, EXPRESSIONS, ONE_LINE),
+    ONE_LINE,
+)
+
+
+@PROPERTY
+@given(st.lists(KEY_LINES, max_size=12).map("\n".join))
+def test_any_derivation_block_parses_or_is_refused_with_its_line(text: str) -> None:
+    try:
+        parse(_block(text))
+    except DerivationError as error:
+        assert re.match(r"^docs/c\.md:\d+: ", str(error)), error
+
+
+def _snapshot(folder: Path, *skip: Path) -> dict[Path, tuple[int, int, int]]:
+    """Every file under `folder` (but not under `skip`), with its size, time and mode."""
+    files = {}
+    for path in folder.rglob("*"):
+        if path.is_file() and not any(path.is_relative_to(part) for part in skip):
+            status = path.stat()
+            files[path] = (status.st_size, status.st_mtime_ns, status.st_mode)
+    return files
+
+
+def _in_process(*argv: str) -> tuple[int, str]:
+    """`nnlit argv` run by nnlit.cli.main: (exit status, stderr); any exception but SystemExit fails the test."""
+    err = io.StringIO()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+        try:
+            status = main(list(argv))
+        except SystemExit as leaving:
+            status = leaving.code if isinstance(leaving.code, int) else 0
+    return status, err.getvalue()
+
+
+TITLES = st.one_of(
+    st.from_regex(r"(nnlit|\.\.|\.|/|)(/{1,2}(nnlit|\.\.|\.|literate|cli|__main__|errors|x|a-b|)){0,4}\.py").filter(
+        lambda title: "\n" not in title
+    ),
+    st.builds("nnlit/{}.py".format, ONE_LINE.filter(lambda text: '"' not in text)),
+    st.sampled_from(["/tmp/x.py", "NNLIT/CLI.py", "nnlit/Literate/checker.py", "nnlit/./__init__.py", "nnlit/x.py"]),
+)
+HAND_WRITTEN_FILES = {path: "# mine\n" for path in ("nnlit/cli.py", "nnlit/__main__.py", "nnlit/literate/checker.py")}
+
+
+@PROPERTY
+@given(title=TITLES, body=st.sampled_from(["X = 1", "def f(:", "import os as X", "X = 2\nY = 3"]), force=st.booleans())
+def test_any_block_title_tangles_inside_the_package_or_is_refused(
+    tmp_path: Path, title: str, body: str, force: bool
+) -> None:
+    with tempfile.TemporaryDirectory(dir=tmp_path) as scratch:
+        root = Path(scratch) / "book"
+        (root / "docs").mkdir(parents=True)
+        (root / "nnlit/literate").mkdir(parents=True)
+        for path, text in HAND_WRITTEN_FILES.items():
+            (root / path).write_text(text)
+        (root / "mkdocs.yml").write_text("site_name: t\nnav:\n  - one.md\n  - two.md\n")
+        (root / "docs/one.md").write_text(fence("python", body, f'title="{title}"'))
+        (root / "docs/two.md").write_text(fence("python", "X = 1", 'title="nnlit/x.py"'))
+        before = _snapshot(Path(scratch))
+        for argv in (["tangle", "--check"], ["tangle", *(["--force"] if force else [])]):
+            status, err = _in_process("--root", str(root), *argv)
+            assert status in (0, 1) and "Traceback" not in err, err
+        after = _snapshot(Path(scratch))
+        for path, text in HAND_WRITTEN_FILES.items():
+            assert (root / path).read_text() == text
+        for path in after.keys() - before.keys():  # a new file is a generated module inside nnlit/
+            assert path.is_relative_to(root / "nnlit") and path.read_text().startswith("# Generated by `nnlit tangle`")
+        assert {path for path in before if before[path] != after.get(path)} <= {root / "nnlit/x.py"}
+
+
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder to run commands in: a small book, a model, pictures good and bad, a folder, a file."""
+    folder = tmp_path_factory.mktemp("scratch")
+    book = folder / "book"
+    (book / "docs").mkdir(parents=True)
+    (book / "nnlit").mkdir()
+    (book / "mkdocs.yml").write_text("site_name: t\nnav:\n  - good.md\n")
+    (book / "docs/good.md").write_text(GOOD + fence("python", "X = 1", 'title="nnlit/x.py"'))
+    (book / "docs/binary.md").write_bytes(bytes(range(256)))
+    Network(784, 5, 10, learning_rate=0.3).save(folder / "model.npz")
+    Network(4, 3, 2, learning_rate=0.3).save(folder / "small.npz")
+    Image.new("L", (40, 30), 255).save(folder / "blank.png")
+    picture = Image.new("L", (40, 40), 255)
+    picture.paste(0, (15, 5, 25, 35))
+    picture.save(folder / "one.png")
+    (folder / "huge.png").write_bytes(_png_header(10_000, 10_000))
+    (folder / "notes.png").write_text("not a picture")
+    (folder / "dir").mkdir()
+    (folder / "existing.png").write_bytes(b"mine")
+    (folder / "home").mkdir()
+    return folder
+
+
+NUMBER = st.sampled_from(["-1", "0", "1", "2", "nan", "inf", "x", "1e3", "99999999999999999999", ""])
+OUT = st.sampled_from(["new.png", "dir", "dir/x.png", "missing/x.png", "existing.png", "", "/nonexistent/x", "book"])
+PICTURE = st.sampled_from(["one.png", "blank.png", "huge.png", "notes.png", "dir", "nope.png", "model.npz"])
+MODEL = st.sampled_from(["model.npz", "small.npz", "one.png", "nope.npz", "dir"])
+CHAPTER = st.sampled_from(["docs/good.md", "docs/binary.md", "nope.md", "docs", "../model.npz", "/nonexistent/x.md"])
+
+
+def _options(*pairs: tuple[str, st.SearchStrategy[str]]) -> st.SearchStrategy[list[str]]:
+    return st.lists(st.one_of(*(st.tuples(st.just(name), values) for name, values in pairs)), max_size=3).map(
+        lambda chosen: [word for pair in chosen for word in pair]
+    )
+
+
+# Train: always tiny (one step over the data, two hidden nodes), so that a run takes a moment;
+# the options drawn after it may replace any of these, with a value that stays as small or is refused.
+TRAIN = st.builds(
+    lambda extra: ["train", "--epochs", "1", "--batch", "10000", "--hidden", "2", *extra],
+    _options(
+        ("--epochs", st.sampled_from(["0", "-1", "x", "1", "2"])),
+        ("--batch", st.sampled_from(["0", "99999", "x", "10000", "5000"])),
+        ("--hidden", st.sampled_from(["0", "1000000", "x", "1", "3"])),
+        ("--lr", NUMBER),
+        ("--seed", NUMBER),
+        ("--out", OUT.map(lambda out: out.replace(".png", ".npz"))),
+        ("--data", st.sampled_from(["mnist-10k", "mnist", "cifar"])),
+        ("--rule", st.sampled_from(["exact", "classic", "other"])),
+    ),
+)
+# Predict and backquery always name a model first, so that no default network is trained.
+PREDICT = st.builds(
+    lambda pictures, extra: ["predict", "--model", "model.npz", *pictures, *extra],
+    st.lists(PICTURE, max_size=3),
+    _options(("--model", MODEL)),
+)
+BACKQUERY = st.builds(
+    lambda digit, out, extra: ["backquery", digit, "-o", out, "--model", "model.npz", *extra],
+    st.sampled_from(["0", "3", "9", "10", "-1", "x"]),
+    OUT,
+    _options(("--model", MODEL), ("-o", OUT)),
+)
+VERIFY = st.builds(lambda paths: ["--root", "book", "verify", *paths], st.lists(CHAPTER, max_size=3))
+TANGLE = st.builds(lambda extra: ["--root", "book", "tangle", "--check", *extra], st.lists(st.just("--x"), max_size=1))
+
+
+@PROPERTY
+@given(argv=st.one_of(TRAIN, PREDICT, BACKQUERY, VERIFY, TANGLE))
+def test_any_command_line_ends_in_a_sentence_and_touches_nothing_outside(
+    scratch: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str]
+) -> None:
+    monkeypatch.chdir(scratch)
+    monkeypatch.setenv("HOME", str(scratch / "home"))
+    monkeypatch.setenv("NNLIT_CACHE", str(scratch / "cache"))
+    monkeypatch.setenv("NNLIT_MNIST_MIRROR", "http://127.0.0.1:9/")  # the discard port: nothing is downloaded
+    outside = _snapshot(scratch.parent, scratch)
+    kept = {name: (scratch / name).read_bytes() for name in ("model.npz", "one.png", "book/docs/good.md")}
+    status, err = _in_process(*argv)
+    assert status in (0, 1, 2), (argv, status, err)
+    assert "Traceback" not in err, err
+    assert _snapshot(scratch.parent, scratch) == outside
+    assert not Path("/nonexistent").exists()
+    assert {name: (scratch / name).read_bytes() for name in kept} == kept

@@ -7,6 +7,7 @@ message and every generated marker can point back to `docs/<file>.md:<line>`.
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 from dataclasses import dataclass, field
@@ -73,9 +74,12 @@ def read_text(path: Path, name: str) -> str:
 
 def read_fences(path: Path, root: Path) -> list[Fence]:
     """All fenced blocks of one chapter, in order, including indented ones."""
-    if path.is_absolute() and not path.is_relative_to(root):
+    # Named from the book's root however both are spelled (`--root ../book` too), since
+    # the name goes into messages and into the markers of generated modules.
+    where, base = Path(os.path.abspath(path)), Path(os.path.abspath(root))
+    if not where.is_relative_to(base):
         raise NnlitError(f"{path} is outside the book ({root}).")
-    chapter = path.relative_to(root).as_posix() if path.is_absolute() else path.as_posix()
+    chapter = where.relative_to(base).as_posix()
     lines = read_text(path, chapter).splitlines()
     fences: list[Fence] = []
     index = 0

@@ -250,3 +250,13 @@ def test_a_module_that_is_not_utf8_is_one_sentence_and_kept(make_book: BookMaker
     with pytest.raises(NnlitError, match=r"shapes.py is not UTF-8 text, so nnlit tangle did not write it"):
         tangle.tangle(root, force=True)
     assert (root / "nnlit/shapes.py").read_bytes() == b"\xff\xfe binary"
+
+
+def test_markers_name_the_chapter_from_the_root_however_the_root_is_spelled(
+    make_book: BookMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_book({"one.md": FIRST})
+    monkeypatch.chdir(root / "docs")
+    assert tangle.tangle(Path("..")) == ["wrote nnlit/shapes.py"]
+    assert "# docs/one.md:4\n" in (root / "nnlit/shapes.py").read_text()
+    assert tangle.tangle(root) == []
