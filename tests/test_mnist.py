@@ -426,6 +426,14 @@ def test_a_gzip_bomb_is_refused_without_unpacking_it(tmp_path: Path) -> None:
         tracemalloc.stop()
 
 
+def test_a_file_too_large_to_be_mnist_is_not_read(tmp_path: Path) -> None:
+    path = tmp_path / "huge-idx"
+    with path.open("wb") as stream:
+        stream.truncate(mnist.MAX_IDX_BYTES + 1)  # sparse: no disk space used
+    with pytest.raises(NnlitError, match=r"huge-idx is larger than the \d+ bytes an MNIST file can need"):
+        mnist.read_idx(path)
+
+
 def test_a_header_promising_too_much_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "huge.gz"
     path.write_bytes(gzip.compress(struct.pack(">IIII", 2051, 10**9, 28, 28)))

@@ -158,18 +158,21 @@ def _png_header(width: int, height: int) -> bytes:
     )
 
 
+@pytest.mark.parametrize(
+    ("side", "problem"), [(10_000, "is 10000x10000 pixels, more than the"), (20_000, "has far more than")]
+)
 def test_a_huge_picture_is_refused_from_its_header(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, model: Path
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, model: Path, side: int, problem: str
 ) -> None:
     picture = tmp_path / "huge.png"
-    picture.write_bytes(_png_header(10_000, 10_000))
+    picture.write_bytes(_png_header(side, side))
     start = time.monotonic()
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # Pillow's DecompressionBombWarning would fail here
         status, _, err = cli(capsys, "predict", str(picture), "--model", str(model))
     assert status == 1 and time.monotonic() - start < 5
     line = one_sentence(err)
-    assert line.startswith(f"nnlit predict: {picture} is 10000x10000 pixels, more than the") and "shrink it" in line
+    assert line.startswith(f"nnlit predict: {picture} {problem}") and line.endswith("shrink it first.")
 
 
 # --- the book: chapters, mkdocs.yml ---------------------------------------------------------------------
