@@ -240,7 +240,7 @@ STEPS = "steps: |\n    D(x**2, x)\n  = 2*x\n"
 
 @pytest.mark.parametrize("value", ["inf", "nan", "-inf", "1e999", "0", "-3", "soon"])
 def test_a_timeout_that_is_not_a_positive_finite_number_is_refused(value: str) -> None:
-    with pytest.raises(DerivationError, match=r"^docs/c.md:4: `timeout:` must be a positive, finite number"):
+    with pytest.raises(DerivationError, match=r"^docs/c.md:4: `timeout:` must be a positive number of seconds, finite"):
         parse(_block(f"id: t\ntimeout: {value}\n" + STEPS))
 
 

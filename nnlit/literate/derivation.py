@@ -211,7 +211,8 @@ def parse(fence: Fence) -> Derivation:
     except ValueError:
         timeout = -1.0
     if not 0 < timeout < math.inf:  # also refuses nan, for which every comparison is false
-        raise fail(fence.line + lines.get("timeout", 0), "`timeout:` must be a positive, finite number of seconds.")
+        message = "`timeout:` must be a positive number of seconds, finite (not inf or nan)."
+        raise fail(fence.line + lines.get("timeout", 0), message)
     sizes = _parse_sizes(data["sizes"], fail, fence.line + lines["sizes"]) if data.get("sizes") else []
     return Derivation(
         id=ident,
