@@ -1,6 +1,8 @@
-"""The book's pytest plugin: derivation items, chapter examples, tracebacks into the chapters."""
+"""The book's tests. Its pytest plugin (derivation items, chapter examples, tracebacks into
+the chapters) is `nnlit.literate.pytest_plugin`, loaded through the `pytest11` entry point."""
 
-pytest_plugins = ["nnlit.literate.pytest_plugin"]
+# pytester runs this book's pytest plugin on other books (tests/literate/test_reuse.py).
+pytest_plugins = ["pytester"]
 
 # Importing `python -m nnlit`'s entry point would run the command line.
 collect_ignore = ["nnlit/__main__.py"]

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from mkdocs.exceptions import PluginError
 
-from nnlit.literate import mkdocs_derivations, mkdocs_fence
 from nnlit.literate.markdown import read_fences
+from nnlit.literate.mkdocs_derivations import DerivationPages
 from nnlit.literate.notebooks import chapter_cells
 from nnlit.literate.results import SHOWN, BookResults, ResultError, site_markdown
 from tests.helpers import BookMaker, fence
@@ -206,16 +205,13 @@ def test_only_the_english_pages_blocks_are_read(make_book: BookMaker) -> None:
         BookResults.of_book(root).result("square-slope")
 
 
-def test_the_build_fails_on_an_unknown_id_naming_file_and_line(book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(mkdocs_fence, "PAGE", dict(mkdocs_fence.PAGE))
-    mkdocs_derivations.on_pre_build({"docs_dir": str(book / "docs")})
-    page = SimpleNamespace(file=SimpleNamespace(src_uri="d.zh.md"))
-    config = {"docs_dir": str(book / "docs")}
-    out = mkdocs_derivations.on_page_markdown((book / "docs/d.zh.md").read_text(), page, config, None)
+def test_the_build_fails_on_an_unknown_id_naming_file_and_line(book: Path) -> None:
+    pages = DerivationPages.of_book(book)
+    out = pages.page_markdown((book / "docs/d.zh.md").read_text(), "d.zh.md", book / "docs")
     assert r"\[\frac{\partial y}{\partial x} = 2 x\]" in out, "a Chinese page shows the English page's block"
     assert "[(1.1)](c.md#derivation-square-slope)" in out
     with pytest.raises(PluginError, match=r"^docs/d\.zh\.md:5: \{result:no-such-id\}"):
-        mkdocs_derivations.on_page_markdown("# D\n\n斜率：\n\n{result:no-such-id}\n", page, config, None)
+        pages.page_markdown("# D\n\n斜率：\n\n{result:no-such-id}\n", "d.zh.md", book / "docs")
 
 
 def test_a_notebook_shows_the_result_with_a_link_to_the_box(book: Path) -> None:

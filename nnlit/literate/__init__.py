@@ -31,9 +31,13 @@ Testing
     `pytest_plugin` makes every derivation a test item, keeps the package's own
     blocks out of the example tests, and maps tracebacks back to chapter lines.
 
-The website (MkDocs hooks, each small)
-    `mkdocs_fence` renders a derivation block (-> derivation, latex);
-    `mkdocs_derivations` tells it the page and turns `{eq:id}` into links
+The website (one MkDocs plugin, `nnlit` under the `mkdocs.plugins` entry point)
+    `mkdocs_plugin` is the plugin: it registers the derivation fence and holds
+    the build's state, calling the modules below (-> all of them);
+    `mkdocs_fence` renders a derivation block with the verdict this build
+    computed (-> derivation, latex, premises, verdicts); `verdicts` keeps
+    verdicts by content hash (-> checker); `mkdocs_derivations` reads the book
+    once per build, tells the boxes the page and turns `{eq:id}` into links
     (-> numbering) and `{result:id}` lines into the checked formulas
     (-> results); `results` prints a block's result or one of its definitions
     for the prose (-> derivation, latex, premises, numbering);

@@ -1,4 +1,4 @@
-"""MkDocs hook: a "Cite this page" box at the end of every chapter.
+"""A "Cite this page" box at the end of every chapter (called by the book's MkDocs plugin).
 
 Students cite the chapter they used, so each chapter ends with a folded box
 holding an APA reference and a BibTeX entry that name the chapter's title, the

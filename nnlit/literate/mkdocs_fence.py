@@ -1,14 +1,15 @@
 """Render a derivation block as the reader sees it.
 
-pymdown's superfences calls `format_derivation` for every ```` ```derivation ````
-fence. The build runs the checker on the block (verdicts are kept by content
-hash, see `verdicts`), and the box shows what it found: the premises (a "where"
-part: definitions, domains, ranges), the steps printed by the book's LaTeX
-printer from the very expressions that were checked, the justifications beside
-them, a line under the chain with the verdict, and a folded box with the source
-the checker reads. A block that does not hold, is malformed or reuses an id is
-logged as an error (so `mkdocs build --strict` fails, naming the chapter and
-line) and shown with a visible "does not hold" mark and the checker's message.
+The book's MkDocs plugin registers `DerivationBoxes.format` with pymdown's
+superfences for every ```` ```derivation ```` fence. The build runs the checker
+on the block (verdicts are kept by content hash, see `verdicts`), and the box
+shows what it found: the premises (a "where" part: definitions, domains,
+ranges), the steps printed by the book's LaTeX printer from the very
+expressions that were checked, the justifications beside them, a line under the
+chain with the verdict, and a folded box with the source the checker reads. A
+block that does not hold, is malformed or reuses an id is logged as an error
+(so `mkdocs build --strict` fails, naming the chapter and line) and shown with a
+visible "does not hold" mark and the checker's message.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import html
 import logging
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,41 +26,15 @@ from nnlit.literate.derivation import Derivation, DerivationError, evaluate, par
 from nnlit.literate.latex import step_latex
 from nnlit.literate.markdown import Fence, english_page, read_fences
 from nnlit.literate.markdown import page_language as language_of
-from nnlit.literate.numbering import REFERENCE
+from nnlit.literate.numbering import REFERENCE, Equation
 from nnlit.literate.premises import premises
 from nnlit.literate.verdicts import Verdict, VerdictCache
 from nnlit.literate.vocabulary import Vocabulary
-
-# Set by the MkDocs hook `mkdocs_derivations.py` before each page is rendered: the page,
-# the book's equation numbers, its verdict cache, and the blocks whose id is used twice.
-PAGE: dict[str, Any] = {"chapter": None, "root": None, "numbers": {}, "verdicts": None, "duplicates": {}, "located": {}}
 
 # Under the `mkdocs` logger, at error level, so that `mkdocs build --strict` fails on a failing block even with --quiet.
 log = logging.getLogger("mkdocs.plugins.nnlit")
 
 _INLINE_MATH = re.compile(r"\$([^$]+)\$")
-
-
-def _locate(source: str) -> Fence:
-    """The chapter and line of the block being rendered (for messages and the source box).
-
-    Blocks are rendered in page order, so the k-th block with a given text is the
-    k-th fence with that text: two identical blocks keep their own lines.
-    """
-    chapter, root = PAGE.get("chapter"), PAGE.get("root")
-    if chapter and root:
-        same = [
-            fence
-            for fence in read_fences(Path(root) / chapter, Path(root))
-            if fence.lang == "derivation" and fence.text.strip() == source.strip()
-        ]
-        seen = PAGE.setdefault("located", {})
-        count = seen.get((chapter, source.strip()), 0)
-        seen[(chapter, source.strip())] = count + 1
-        if same:
-            return same[min(count, len(same) - 1)]
-    return Fence(chapter or "docs/unknown.md", 1, "derivation", {}, frozenset(), source)
-
 
 #: The words around a block on a Chinese page (docs/x.zh.md): same claims, same checks.
 _ZH = {
@@ -89,28 +65,6 @@ _EN = {
 }
 
 
-def page_language() -> str:
-    """ "zh" while a Chinese page (docs/x.zh.md) is rendered, else "en"."""
-    return language_of(PAGE.get("chapter") or "")
-
-
-def _words() -> dict[str, str]:
-    return _ZH if page_language() == "zh" else _EN
-
-
-def claim(derivation: Derivation, verdict: Verdict, size_names: list[str]) -> str:
-    """What the page says about the block: the verdict this build computed, in the page's language."""
-    words = _words()
-    if derivation.expect in ("ill-formed", "unequal"):
-        return words[derivation.expect]
-    if all(method.startswith("for all") for method in verdict.methods):
-        if size_names:
-            joiner = "、" if page_language() == "zh" else ", "
-            return words["all sizes"].format(names=_math_spans(joiner.join(f"\\({name}\\)" for name in size_names)))
-        return words["all values"]
-    return words["sizes"].format(sizes=html.escape(describe_sizes(derivation)))
-
-
 def _math_spans(text: str) -> str:
     return re.sub(r"\\\((.+?)\\\)", r'<span class="arithmatex">\\(\1\\)</span>', text)
 
@@ -120,151 +74,200 @@ def _page_name(chapter: str) -> str:
     return english_page(chapter).rsplit("/", 1)[-1].removesuffix(".md")
 
 
-def _href(target: str, anchor: str) -> str:
-    """A link from the page being rendered to `target` (a chapter file name), as the site lays pages out."""
-    here = _page_name(PAGE.get("chapter") or "")
-    there = _page_name(target)
-    if there == here:
-        return anchor
-    up = "" if here == "index" else "../"
-    return f"{up}{'' if there == 'index' else there + '/'}{anchor}"
-
-
-def _reference_link(found: re.Match[str]) -> str:
-    equation = PAGE.get("numbers", {}).get(found.group(1))
-    if equation is None:
-        raise ValueError(f"{PAGE.get('chapter')}: {{eq:{found.group(1)}}} names no numbered derivation.")
-    return f'<a href="{_href(equation.page, "#" + equation.anchor)}">({equation.number})</a>'
-
-
-def _justification(text: str) -> str:
-    """Plain words, with `$...$` as inline math and an equation reference (from `{eq:id}`) as a link."""
-    escaped = html.escape(text, quote=False)
-    escaped = REFERENCE.sub(_reference_link, escaped)
-    return _INLINE_MATH.sub(r'<span class="arithmatex">\\(\1\\)</span>', escaped)
-
-
-def _english_copy(derivation: Derivation) -> Derivation:
-    """The copy of a block that `nnlit verify` checks: on a Chinese page, the English page's block of that id."""
-    root = PAGE.get("root")
-    english = english_page(derivation.chapter)
-    if english == derivation.chapter or not root or not (Path(root) / english).exists():
-        return derivation
-    for fence in read_fences(Path(root) / english, Path(root)):
-        if fence.lang == "derivation" and re.search(rf"^id:\s*{re.escape(derivation.id)}\s*$", fence.text, re.M):
-            return parse(fence)
-    return derivation
-
-
-def _verdicts() -> VerdictCache:
-    if PAGE.get("verdicts") is None:
-        PAGE["verdicts"] = VerdictCache(None)
-    return PAGE["verdicts"]
-
-
-def verdict_of(derivation: Derivation) -> Verdict:
-    """This build's verdict on the block (or on its English copy), a reused id counting as a failure."""
-    checked = _english_copy(derivation)
-    duplicate = PAGE.get("duplicates", {}).get((checked.chapter, checked.line))
-    if duplicate:
-        return Verdict(False, "malformed", duplicate, ())
-    return _verdicts().verdict(checked)
-
-
 def _display(latex: str) -> str:
     return f'<div class="arithmatex">\\[{html.escape(latex)}\\]</div>'
 
 
-def _where(derivation: Derivation, namespace: dict[str, Any]) -> str:
-    """The "where" part: every premise the steps are proved under, printed from the checked text."""
-    shown = premises(derivation, namespace)
-    if not shown:
-        return ""
-    items = "".join(f'<li class="derivation-premise">{_display(premise.latex)}</li>' for premise in shown)
-    return (
-        f'<div class="derivation-where"><p class="derivation-where-label">{_words()["where"]}</p>'
-        f'<ul class="derivation-premises">{items}</ul></div>'
-    )
+@dataclass
+class DerivationBoxes:
+    """The derivation boxes of one build, and what a box needs beyond its own text.
 
+    The plugin makes one per build (`numbers`, `verdicts` and `duplicates` are the
+    book's) and calls `start_page` before each page is rendered.
+    """
 
-def _steps(derivation: Derivation, namespace: dict[str, Any]) -> str:
-    rows = []
-    for number, step in enumerate(derivation.steps):
-        try:
-            latex = step_latex(step.source, namespace)
-        except (ValueError, SyntaxError) as error:
-            raise derivation.fail(step.line, f"step {number + 1} cannot be printed: {error}.") from None
-        math = latex if number == 0 else f"= {latex}"
-        rows.append(
-            f'<li class="derivation-step">{_display(math)}'
-            f'<div class="derivation-why">{_justification(step.why)}</div></li>'
-        )
-    return f'<ol class="derivation-steps">{"".join(rows)}</ol>'
+    root: Path | None = None
+    numbers: dict[str, Equation] = field(default_factory=dict)
+    verdicts: VerdictCache = field(default_factory=lambda: VerdictCache(None))
+    duplicates: dict[tuple[str, int], str] = field(default_factory=dict)  # (chapter, line) -> why
+    chapter: str = "docs/unknown.md"  # the page being rendered
+    located: dict[str, int] = field(default_factory=dict)  # block text -> how many of them this page rendered
 
+    def start_page(self, chapter: str) -> None:
+        self.chapter = chapter
+        self.located = {}
 
-def _failure(message: str) -> str:
-    """The visible "does not hold" mark, with the checker's message."""
-    return (
-        f'<div class="derivation-failure" role="alert"><p>{_words()["fails"]}</p>'
-        f"<pre><code>{html.escape(message)}</code></pre></div>"
-    )
+    @property
+    def language(self) -> str:
+        """ "zh" while a Chinese page (docs/x.zh.md) is rendered, else "en"."""
+        return language_of(self.chapter)
 
+    @property
+    def words(self) -> dict[str, str]:
+        return _ZH if self.language == "zh" else _EN
 
-def _source(derivation: Derivation, checked: Derivation) -> str:
-    where = {"chapter": html.escape(checked.chapter), "line": checked.line}
-    return (
-        f'<details class="derivation-source"><summary>{_words()["source"].format(**where)}</summary>'
-        f"<pre><code>{html.escape(derivation.source)}</code></pre></details>"
-    )
+    # --- where a block is, and which copy is checked ---------------------------------
 
+    def locate(self, source: str) -> Fence:
+        """The chapter and line of the block being rendered (for messages and the source box).
 
-def _title(derivation: Derivation, anchor: str) -> str:
-    equation = PAGE.get("numbers", {}).get(derivation.id)
-    number = f'<span class="derivation-number">({equation.number})</span> ' if equation else ""
-    return (
-        f'<p class="derivation-title">{number}<a class="derivation-anchor" href="#{anchor}">'
-        f"{html.escape(derivation.title)}</a>"
-        f' <code class="derivation-id">{derivation.id}</code></p>'
-    )
+        Blocks are rendered in page order, so the k-th block with a given text is the
+        k-th fence with that text: two identical blocks keep their own lines.
+        """
+        if self.root is not None and (self.root / self.chapter).is_file():
+            same = [
+                fence
+                for fence in read_fences(self.root / self.chapter, self.root)
+                if fence.lang == "derivation" and fence.text.strip() == source.strip()
+            ]
+            count = self.located.get(source.strip(), 0)
+            self.located[source.strip()] = count + 1
+            if same:
+                return same[min(count, len(same) - 1)]
+        return Fence(self.chapter, 1, "derivation", {}, frozenset(), source)
 
+    def english_copy(self, derivation: Derivation) -> Derivation:
+        """The copy of a block that `nnlit verify` checks: on a Chinese page, the English page's block of that id."""
+        english = english_page(derivation.chapter)
+        if english == derivation.chapter or self.root is None or not (self.root / english).exists():
+            return derivation
+        for fence in read_fences(self.root / english, self.root):
+            if fence.lang == "derivation" and re.search(rf"^id:\s*{re.escape(derivation.id)}\s*$", fence.text, re.M):
+                return parse(fence)
+        return derivation
 
-def render(derivation: Derivation) -> str:
-    """The box of one derivation; a block that does not hold is logged, and marked on the page."""
-    anchor = f"derivation-{derivation.id}"
-    vocabulary = Vocabulary()
-    try:
-        checked = _english_copy(derivation)
-        verdict = verdict_of(derivation)
-        namespace = evaluate(derivation, vocabulary).namespace
-        body = _where(derivation, namespace) + _steps(derivation, namespace)
-    except DerivationError as error:
-        checked, verdict, body = derivation, Verdict(False, "malformed", str(error), ()), ""
-    if verdict.ok:
-        conclusion = (
-            f'<p class="derivation-check">{claim(derivation, verdict, list(vocabulary.size_symbols))} '
-            f"{_words()['checked by']}</p>"
-        )
-    else:
-        shown_on = "" if checked is derivation else f"{derivation.chapter}: shows {derivation.id}, which fails: "
-        log.error(f"{shown_on}{verdict.message}")
-        conclusion = _failure(verdict.message)
-    status = "holds" if verdict.ok else "fails"
-    return (
-        f'<div class="derivation derivation-{status}" id="{anchor}">'
-        f"{_title(derivation, anchor)}{body}{conclusion}{_source(derivation, checked)}"
-        "</div>"
-    )
+    def verdict_of(self, derivation: Derivation) -> Verdict:
+        """This build's verdict on the block (or on its English copy), a reused id counting as a failure."""
+        checked = self.english_copy(derivation)
+        duplicate = self.duplicates.get((checked.chapter, checked.line))
+        if duplicate:
+            return Verdict(False, "malformed", duplicate, ())
+        return self.verdicts.verdict(checked)
 
+    # --- the parts of a box ----------------------------------------------------------------
 
-def format_derivation(source: str, language: str, class_name: str, options: dict, md: Any, **kwargs: Any) -> str:
-    """The superfences formatter for ```` ```derivation ```` blocks: never raises, so no block is lost as raw text."""
-    fence = _locate(source)
-    try:
-        derivation = parse(fence)
-    except DerivationError as error:
-        log.error(str(error))
+    def claim(self, derivation: Derivation, verdict: Verdict, size_names: list[str]) -> str:
+        """What the page says about the block: the verdict this build computed, in the page's language."""
+        words = self.words
+        if derivation.expect in ("ill-formed", "unequal"):
+            return words[derivation.expect]
+        if all(method.startswith("for all") for method in verdict.methods):
+            if size_names:
+                joiner = "、" if self.language == "zh" else ", "
+                names = joiner.join(f"\\({name}\\)" for name in size_names)
+                return words["all sizes"].format(names=_math_spans(names))
+            return words["all values"]
+        return words["sizes"].format(sizes=html.escape(describe_sizes(derivation)))
+
+    def href(self, target: str, anchor: str) -> str:
+        """A link from the page being rendered to `target` (a chapter file name), as the site lays pages out."""
+        here, there = _page_name(self.chapter), _page_name(target)
+        if there == here:
+            return anchor
+        up = "" if here == "index" else "../"
+        return f"{up}{'' if there == 'index' else there + '/'}{anchor}"
+
+    def _reference_link(self, found: re.Match[str]) -> str:
+        equation = self.numbers.get(found.group(1))
+        if equation is None:
+            raise ValueError(f"{self.chapter}: {{eq:{found.group(1)}}} names no numbered derivation.")
+        return f'<a href="{self.href(equation.page, "#" + equation.anchor)}">({equation.number})</a>'
+
+    def justification(self, text: str) -> str:
+        """Plain words, with `$...$` as inline math and an equation reference (from `{eq:id}`) as a link."""
+        escaped = html.escape(text, quote=False)
+        escaped = REFERENCE.sub(self._reference_link, escaped)
+        return _INLINE_MATH.sub(r'<span class="arithmatex">\\(\1\\)</span>', escaped)
+
+    def where(self, derivation: Derivation, namespace: dict[str, Any]) -> str:
+        """The "where" part: every premise the steps are proved under, printed from the checked text."""
+        shown = premises(derivation, namespace)
+        if not shown:
+            return ""
+        items = "".join(f'<li class="derivation-premise">{_display(premise.latex)}</li>' for premise in shown)
         return (
-            '<div class="derivation derivation-fails">'
-            f'{_failure(str(error))}<pre><code>{html.escape(source)}</code></pre></div>'
+            f'<div class="derivation-where"><p class="derivation-where-label">{self.words["where"]}</p>'
+            f'<ul class="derivation-premises">{items}</ul></div>'
         )
-    return render(derivation)
+
+    def steps(self, derivation: Derivation, namespace: dict[str, Any]) -> str:
+        rows = []
+        for number, step in enumerate(derivation.steps):
+            try:
+                latex = step_latex(step.source, namespace)
+            except (ValueError, SyntaxError) as error:
+                raise derivation.fail(step.line, f"step {number + 1} cannot be printed: {error}.") from None
+            math = latex if number == 0 else f"= {latex}"
+            rows.append(
+                f'<li class="derivation-step">{_display(math)}'
+                f'<div class="derivation-why">{self.justification(step.why)}</div></li>'
+            )
+        return f'<ol class="derivation-steps">{"".join(rows)}</ol>'
+
+    def failure(self, message: str) -> str:
+        """The visible "does not hold" mark, with the checker's message."""
+        return (
+            f'<div class="derivation-failure" role="alert"><p>{self.words["fails"]}</p>'
+            f"<pre><code>{html.escape(message)}</code></pre></div>"
+        )
+
+    def source(self, derivation: Derivation, checked: Derivation) -> str:
+        where = {"chapter": html.escape(checked.chapter), "line": checked.line}
+        return (
+            f'<details class="derivation-source"><summary>{self.words["source"].format(**where)}</summary>'
+            f"<pre><code>{html.escape(derivation.source)}</code></pre></details>"
+        )
+
+    def title(self, derivation: Derivation, anchor: str) -> str:
+        equation = self.numbers.get(derivation.id)
+        number = f'<span class="derivation-number">({equation.number})</span> ' if equation else ""
+        return (
+            f'<p class="derivation-title">{number}<a class="derivation-anchor" href="#{anchor}">'
+            f"{html.escape(derivation.title)}</a>"
+            f' <code class="derivation-id">{derivation.id}</code></p>'
+        )
+
+    # --- the whole box ---------------------------------------------------------------------
+
+    def render(self, derivation: Derivation) -> str:
+        """The box of one derivation; a block that does not hold is logged, and marked on the page."""
+        anchor = f"derivation-{derivation.id}"
+        vocabulary = Vocabulary()
+        try:
+            checked = self.english_copy(derivation)
+            verdict = self.verdict_of(derivation)
+            namespace = evaluate(derivation, vocabulary).namespace
+            body = self.where(derivation, namespace) + self.steps(derivation, namespace)
+        except DerivationError as error:
+            checked, verdict, body = derivation, Verdict(False, "malformed", str(error), ()), ""
+        if verdict.ok:
+            conclusion = (
+                f'<p class="derivation-check">{self.claim(derivation, verdict, list(vocabulary.size_symbols))} '
+                f"{self.words['checked by']}</p>"
+            )
+        else:
+            shown_on = "" if checked is derivation else f"{derivation.chapter}: shows {derivation.id}, which fails: "
+            log.error(f"{shown_on}{verdict.message}")
+            conclusion = self.failure(verdict.message)
+        status = "holds" if verdict.ok else "fails"
+        return (
+            f'<div class="derivation derivation-{status}" id="{anchor}">'
+            f"{self.title(derivation, anchor)}{body}{conclusion}{self.source(derivation, checked)}"
+            "</div>"
+        )
+
+    def format(self, source: str, language: str, class_name: str, options: dict, md: Any, **kwargs: Any) -> str:
+        """The superfences formatter for ```` ```derivation ```` blocks.
+
+        It never raises, so that no block is lost as raw text: a malformed one is an error box.
+        """
+        fence = self.locate(source)
+        try:
+            derivation = parse(fence)
+        except DerivationError as error:
+            log.error(str(error))
+            return (
+                '<div class="derivation derivation-fails">'
+                f"{self.failure(str(error))}<pre><code>{html.escape(source)}</code></pre></div>"
+            )
+        return self.render(derivation)

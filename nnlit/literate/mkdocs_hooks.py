@@ -1,4 +1,4 @@
-"""MkDocs hooks for the nnlit site (listed under ``hooks:`` in mkdocs.yml).
+"""The nnlit site's own pages and files (called by the book's MkDocs plugin, `mkdocs_plugin`).
 
 The book must render its math with no network, so MathJax 3 is taken from the
 pip package ``django-static-mathjax`` and copied into the site, rather than loaded
@@ -46,9 +46,6 @@ API_MARKER = "<!-- nnlit:api -->"
 #: The line of docs/index.md that the list of chapters replaces.
 CHAPTERS_MARKER = "<!-- nnlit:chapters -->"
 
-#: Nav titles by page path inside docs/, filled by `on_nav` for the API page's links.
-_NAV_TITLES: dict[str, str] = {}
-
 #: The MathJax files the site needs, relative to MathJax's ``es5/`` directory:
 #: the TeX-to-CommonHTML bundle, the web fonts it loads, and the TeX extensions
 #: it loads on first use (``\boldsymbol`` loads ``boldsymbol.js``, for example).
@@ -88,17 +85,17 @@ def mathjax_sources(es5: Path) -> list[str]:
     return [MATHJAX_SCRIPT, *(p.relative_to(es5).as_posix() for p in files)]
 
 
-def on_config(config: MkDocsConfig) -> MkDocsConfig:
+def configure(config: MkDocsConfig, mathjax: bool = True) -> None:
     """Check for MathJax early and expose the package version to templates.
 
     Checking here fails ``mkdocs build`` and ``mkdocs serve`` before any page is
     rendered. ``config.extra["version"]`` is what the footer shows ("nnlit 0.1.0"),
     so a reader can tell which release of the book they are reading.
     """
-    mathjax_es5_dir()
+    if mathjax:
+        mathjax_es5_dir()
     config.extra["version"] = nnlit.__version__
     run_each_block_once()
-    return config
 
 
 def run_each_block_once() -> None:
@@ -204,18 +201,9 @@ def api_markdown(modules: dict[str, list[str]], titles: dict[str, str], chinese:
     return "\n".join(rows) + "\n\n" + "\n\n".join(entries) + "\n"
 
 
-def on_files(files: Files, *, config: MkDocsConfig) -> Files:
-    """Add MathJax (see `add_mathjax`) and the chapters' notebooks to the site's files."""
-    add_mathjax(files, config)
-    add_notebooks(files, config)
-    return files
-
-
-def on_nav(nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
-    """Remember the nav's page titles, for the API reference's links to chapters."""
-    _NAV_TITLES.clear()
-    _NAV_TITLES.update({english_page(page.file.src_uri): page.title for page in nav.pages})
-    return nav
+def nav_titles(nav: Any) -> dict[str, str]:
+    """The nav's page titles by English page path, for the home page's and the API reference's links."""
+    return {english_page(page.file.src_uri): page.title for page in nav.pages}
 
 
 def api_names(chapter: Path, root: Path) -> list[str]:
@@ -239,31 +227,29 @@ def api_line(names: list[str]) -> str:
     return f'<p class="nnlit-api" markdown="span">API: {links}</p>'
 
 
-def on_page_markdown(markdown: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
-    """Fill in the API reference's list of modules; end each chapter with links to the API
-    entries of the functions it defines, and a link to its notebook."""
+def page_markdown(markdown: str, page: Any, config: MkDocsConfig, titles: dict[str, str], notebooks: bool) -> str:
+    """Fill in the home page's list of chapters and the API reference's list of modules; end each
+    chapter with links to the API entries of the functions it defines, and a link to its notebook."""
     source = english_page(page.file.src_uri)
     translated = source != page.file.src_uri
     if CHAPTERS_MARKER in markdown:
-        chapters = [p for p in notebook_chapters(config) if p in _NAV_TITLES]
-        listing = "\n".join(f"{n}. [{_NAV_TITLES[p]}]({p})" for n, p in enumerate(chapters, start=1))
+        chapters = [p for p in notebook_chapters(config) if p in titles]
+        listing = "\n".join(f"{n}. [{titles[p]}]({p})" for n, p in enumerate(chapters, start=1))
         return markdown.replace(CHAPTERS_MARKER, listing + "\n")
     if API_MARKER in markdown:
-        return markdown.replace(API_MARKER, api_markdown(api_modules(config), _NAV_TITLES, chinese=translated))
+        return markdown.replace(API_MARKER, api_markdown(api_modules(config), titles, chinese=translated))
     if source not in notebook_chapters(config):
         return markdown
-    link = posixpath.relpath(notebook_uri(source), posixpath.dirname(page.url) or ".")
     names = api_names(Path(config.docs_dir) / source, _root(config))
-    if translated:  # the translation's own hook adds the notebook link, in its language
-        return markdown.rstrip("\n") + "\n\n" + api_line(names) + "\n" if names else markdown
-    return (
-        markdown.rstrip("\n")
-        + "\n\n"
-        + (api_line(names) + "\n\n" if names else "")
-        + f'<p class="nnlit-notebook">Run this chapter yourself: '
-        f'<a href="{link}" download>download it as a Jupyter notebook</a> '
-        "(prose, math and code in the chapter's order; it needs the <code>nnlit</code> package installed).</p>\n"
-    )
+    ending = [api_line(names)] if names else []
+    if notebooks and not translated:  # a translation's notebook link is added in its own language
+        link = posixpath.relpath(notebook_uri(source), posixpath.dirname(page.url) or ".")
+        ending.append(
+            f'<p class="nnlit-notebook">Run this chapter yourself: '
+            f'<a href="{link}" download>download it as a Jupyter notebook</a> '
+            "(prose, math and code in the chapter's order; it needs the <code>nnlit</code> package installed).</p>"
+        )
+    return markdown.rstrip("\n") + "".join(f"\n\n{part}" for part in ending) + "\n" if ending else markdown
 
 
 def on_post_build(*, config: MkDocsConfig) -> None:

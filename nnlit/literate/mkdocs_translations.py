@@ -1,4 +1,4 @@
-"""MkDocs hook for the translated pages (docs/<name>.zh.md, built at /zh/ by mkdocs-static-i18n).
+"""The translated pages, docs/<name>.zh.md, built at /zh/ by mkdocs-static-i18n (for the book's plugin).
 
 A translation that has fallen behind its English page must say so where the
 reader sees it: a stale Chinese page (see `nnlit.literate.translations`) opens
@@ -21,7 +21,6 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from mkdocs.plugins import event_priority
 from mkdocs_static_i18n import reconfigure
 
 from nnlit.literate import mkdocs_hooks
@@ -110,7 +109,6 @@ def _default_language_build(config: Any) -> bool:
     return current is None or current == getattr(i18n, "default_language", current)
 
 
-@event_priority(100)  # before print-site's own on_config
 def on_config(config: Any) -> Any:
     """The one-page book is the English book: print-site runs in the English build only.
 
@@ -137,7 +135,6 @@ def _write_english_print_page(config: Any) -> None:
         page.write_text(alternates_at_roots(html, "print_page/", config), encoding="utf-8")
 
 
-@event_priority(100)  # before mkdocs-static-i18n's on_post_build, which builds the Chinese site
 def on_post_build(config: Any) -> None:
     """The English print page; and a sitemap.xml for each translated site (zh/) too.
 
@@ -182,7 +179,7 @@ def _relative(target: str, page: Any) -> str:
     return link + "/" if target.endswith("/") or not target else link
 
 
-def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any, notebooks: bool = True) -> str:
     """Open a stale translation with a warning that links to its English page; end it with its notebook."""
     docs_dir = Path(config["docs_dir"])
     source = docs_dir / page.file.src_uri
@@ -190,7 +187,7 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
         return markdown
     translation = read_translation(source)
     english_page = translation.source.relative_to(docs_dir).as_posix()
-    if english_page in mkdocs_hooks.notebook_chapters(config):
+    if notebooks and english_page in mkdocs_hooks.notebook_chapters(config):
         markdown = markdown.rstrip("\n") + notebook_note(_relative(mkdocs_hooks.notebook_uri(english_page), page))
     if translation.stale:
         english_url = "" if english_page == "index.md" else english_page.removesuffix(".md") + "/"

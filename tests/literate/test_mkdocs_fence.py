@@ -19,16 +19,15 @@ steps: |
 
 
 @pytest.fixture
-def page(monkeypatch: pytest.MonkeyPatch) -> dict:
-    monkeypatch.setitem(mkdocs_fence.PAGE, "chapter", "docs/softmax.md")
-    monkeypatch.setitem(
-        mkdocs_fence.PAGE, "numbers", {"output-weight-gradient": Equation("output-weight-gradient", "1.3", "why-oj.md")}
-    )
-    return mkdocs_fence.PAGE
+def page() -> mkdocs_fence.DerivationBoxes:
+    numbers = {"output-weight-gradient": Equation("output-weight-gradient", "1.3", "why-oj.md")}
+    boxes = mkdocs_fence.DerivationBoxes(numbers=numbers)
+    boxes.start_page("docs/softmax.md")
+    return boxes
 
 
-def test_steps_reasons_claim_and_source_are_shown(page: dict) -> None:
-    html = mkdocs_fence.render(parse(Fence("docs/softmax.md", 5, "derivation", {}, frozenset(), BLOCK)))
+def test_steps_reasons_claim_and_source_are_shown(page: mkdocs_fence.DerivationBoxes) -> None:
+    html = page.render(parse(Fence("docs/softmax.md", 5, "derivation", {}, frozenset(), BLOCK)))
     assert html.count('<li class="derivation-step">') == 2
     assert r"\[\frac{\partial}{\partial x}\left(x^{2}\right)\]" in html
     assert r"\[= 2 \cdot x\]" in html or r"\[= 2 x\]" in html
@@ -48,20 +47,25 @@ def test_steps_reasons_claim_and_source_are_shown(page: dict) -> None:
         ("docs/why-oj.md", "index.md", "../#a"),
     ],
 )
-def test_equation_links_in_reasons_follow_the_sites_layout(page: dict, chapter: str, target: str, href: str) -> None:
-    page["chapter"] = chapter
-    assert mkdocs_fence._href(target, "#a") == href
+def test_equation_links_in_reasons_follow_the_sites_layout(
+    page: mkdocs_fence.DerivationBoxes, chapter: str, target: str, href: str
+) -> None:
+    page.start_page(chapter)
+    assert page.href(target, "#a") == href
 
 
-def test_references_in_prose_become_links_and_derivation_blocks_are_left_to_the_renderer(page: dict) -> None:
-    from types import SimpleNamespace
+def test_references_in_prose_become_links_and_derivation_blocks_are_left_to_the_renderer(
+    page: mkdocs_fence.DerivationBoxes,
+) -> None:
+    from pathlib import Path
 
-    from nnlit.literate import mkdocs_derivations
+    from nnlit.literate.mkdocs_derivations import DerivationPages
+    from nnlit.literate.results import BookResults
 
     markdown = (
         "See {eq:output-weight-gradient}.\n\n```derivation\nid: a\n  = x  # as {eq:output-weight-gradient}\n```\n"
     )
-    chapter = SimpleNamespace(file=SimpleNamespace(src_uri="softmax.md"))
-    out = mkdocs_derivations.on_page_markdown(markdown, chapter, {"docs_dir": "/book/docs"}, None)
+    pages = DerivationPages(page, BookResults([], page.numbers))
+    out = pages.page_markdown(markdown, "softmax.md", Path("/book/docs"))
     assert out.startswith("See [(1.3)](why-oj.md#derivation-output-weight-gradient).")
     assert "# as {eq:output-weight-gradient}" in out

@@ -1,7 +1,7 @@
 """The page shows the verdict its own build computed: a wrong, malformed or reused block fails the build.
 
-Each test builds a one-page book in a scratch folder with the derivation hook and
-fence of this book (a few seconds a build), once with `--strict` and once without.
+Each test builds a one-page book in a scratch folder with this book's MkDocs plugin
+(a few seconds a build), once with `--strict` and once without.
 """
 
 from __future__ import annotations
@@ -20,16 +20,14 @@ REPO = Path(__file__).resolve().parents[2]
 CONFIG = f"""site_name: probe
 nav:
   - Probe: probe.md
-hooks:
-  - {REPO / "nnlit/literate/mkdocs_derivations.py"}
+plugins:
+  - nnlit:
+      cite_boxes: false
+      notebooks: false
+      mathjax: false
 markdown_extensions:
   - pymdownx.arithmatex:
       generic: true
-  - pymdownx.superfences:
-      custom_fences:
-        - name: derivation
-          class: derivation
-          format: !!python/name:nnlit.literate.mkdocs_fence.format_derivation
 """
 SIGMOID = """```derivation
 id: sigmoid-derivative

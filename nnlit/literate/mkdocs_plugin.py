@@ -1,0 +1,102 @@
+"""The book's MkDocs plugin, `nnlit` under the `mkdocs.plugins` entry point.
+
+mkdocs.yml lists it under `plugins:` (after the others: it adds to what they
+made). It registers the ```` ```derivation ```` fence with pymdown's
+superfences, and each build it reads the book once (`mkdocs_derivations`): the
+boxes show the verdicts this build computed, and prose shows results and links
+equations. Its options switch off what a book without them does not want: the
+cite boxes (which need CITATION.cff), the chapters' notebooks, and the offline
+MathJax. All state lives on the plugin instance, one build at a time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
+from nnlit.literate import mkdocs_cite, mkdocs_hooks, mkdocs_translations
+from nnlit.literate.mkdocs_derivations import DerivationPages
+
+FENCE = "derivation"
+SUPERFENCES = "pymdownx.superfences"
+
+
+class BookConfig(base.Config):
+    cite_boxes = c.Type(bool, default=True)  # "Cite this page" on every chapter, from CITATION.cff
+    notebooks = c.Type(bool, default=True)  # a Jupyter notebook of every chapter, linked from it
+    mathjax = c.Type(bool, default=True)  # MathJax copied into the site from django-static-mathjax
+
+
+class BookPlugin(BasePlugin[BookConfig]):
+    """Checked derivations on the page, and the book's own pages, for a MkDocs site."""
+
+    def __init__(self) -> None:
+        self.pages: DerivationPages | None = None
+        self.titles: dict[str, str] = {}
+
+    @property
+    def derivations(self) -> DerivationPages:
+        if self.pages is None:
+            raise RuntimeError("the book is read in on_pre_build, before any page is rendered")
+        return self.pages
+
+    @event_priority(100)  # before print-site's own on_config (see mkdocs_translations.on_config)
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if SUPERFENCES not in config.markdown_extensions:
+            config.markdown_extensions.append(SUPERFENCES)
+        fences = config.mdx_configs.setdefault(SUPERFENCES, {}).setdefault("custom_fences", [])
+        fences[:] = [fence for fence in fences if fence.get("name") != FENCE]
+        # the formatter reads the boxes of the build running when a page is rendered
+        fences.append({"name": FENCE, "class": FENCE, "format": self._format})
+        mkdocs_hooks.configure(config, mathjax=self.config.mathjax)
+        mkdocs_translations.on_config(config)
+        return config
+
+    def _format(self, *args: Any, **kwargs: Any) -> str:
+        return self.derivations.boxes.format(*args, **kwargs)
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        self.pages = DerivationPages.of_book(Path(config.docs_dir).parent)
+        mkdocs_translations.on_pre_build(config)
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        if self.config.mathjax:
+            mkdocs_hooks.add_mathjax(files, config)
+        if self.config.notebooks:
+            mkdocs_hooks.add_notebooks(files, config)
+        return files
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        self.titles = mkdocs_hooks.nav_titles(nav)
+        return nav
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        markdown = mkdocs_hooks.page_markdown(markdown, page, config, self.titles, self.config.notebooks)
+        markdown = self.derivations.page_markdown(markdown, page.file.src_uri, Path(config.docs_dir))
+        if self.config.cite_boxes:
+            markdown = mkdocs_cite.on_page_markdown(markdown, page, config, files)
+        return mkdocs_translations.on_page_markdown(markdown, page, config, files, self.config.notebooks)
+
+    def on_page_context(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Navigation) -> Any:
+        return mkdocs_translations.on_page_context(context, page, config, nav)
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        return mkdocs_translations.on_post_page(output, page, config)
+
+    @event_priority(100)  # before mkdocs-static-i18n's on_post_build, which builds the Chinese site
+    def _post_build_first(self, *, config: MkDocsConfig) -> None:
+        mkdocs_translations.on_post_build(config)
+
+    def _post_build(self, *, config: MkDocsConfig) -> None:
+        mkdocs_hooks.on_post_build(config=config)
+        self.derivations.boxes.verdicts.save()
+
+    on_post_build = CombinedEvent(_post_build_first, _post_build)

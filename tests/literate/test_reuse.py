@@ -1,0 +1,66 @@
+"""The machinery serves a course that is not this book: its plugin and its pytest plugin, by entry point.
+
+tests/course/ is a small course written as a teacher would: its own mkdocs.yml,
+with only the `nnlit` plugin (no hooks, no chapters of this book), and one page
+with two derivations.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+COURSE = Path(__file__).resolve().parents[1] / "course"
+
+
+@pytest.fixture
+def course(tmp_path: Path) -> Path:
+    copy = tmp_path / "course"
+    shutil.copytree(COURSE, copy)
+    return copy
+
+
+def build(root: Path) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(root / "site")]
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_the_course_builds_strictly_with_only_the_plugin(course: Path) -> None:
+    done = build(course)
+    assert done.returncode == 0, done.stdout + done.stderr
+    html = (course / "site/softplus/index.html").read_text(encoding="utf-8")
+    assert html.count("derivation derivation-holds") == 2 and "derivation-fails" not in html
+    assert "proved equal to the one before" in html and 'class="derivation-where"' in html
+
+
+def test_a_wrong_step_in_the_course_fails_its_build_with_its_file_and_line(course: Path) -> None:
+    page = course / "docs/softplus.md"
+    page.write_text(page.read_text().replace("sigmoid(z)*x1 ", "sigmoid(z)*x2 "))
+    done = build(course)
+    assert done.returncode != 0
+    assert "docs/softplus.md:30: softplus-unit-weight: step 3 does not follow from step 2." in done.stdout + done.stderr
+
+
+def test_the_courses_derivations_are_test_items_through_the_entry_point(
+    course: Path, pytester: pytest.Pytester
+) -> None:
+    for path in course.rglob("*"):
+        if path.is_file():
+            target = pytester.path / path.relative_to(course)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(path.read_bytes())
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-v")
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(["*softplus.md::softplus-slope PASSED*", "*softplus.md::softplus-unit-weight PASSED*"])
+
+    page = pytester.path / "docs/softplus.md"
+    page.write_text(page.read_text().replace("= 1/(1 + exp(-x))", "= 1/(1 - exp(-x))"))
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["docs/softplus.md:15: softplus-slope: step 3 does not follow from step 2."])
