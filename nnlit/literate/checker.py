@@ -83,6 +83,7 @@ class PairResult:
     method: str  # how it was settled, e.g. "for all sizes", "at n = 2, m = 3"
     seconds: float
     reason: str = ""
+    outcome: Outcome | None = None  # EQUAL (proved), UNEQUAL (a counterexample) or UNKNOWN (unproved)
 
 
 @dataclass
@@ -93,6 +94,8 @@ class Result:
     seconds: float
     pairs: list[PairResult] = field(default_factory=list)
     message: str = ""  # the full explanation of a failure, starting with docs/<file>.md:<line>:
+    verdict: Verdict | None = None
+    timed_out: bool = False  # the verdict depends on the machine's load: never cache it
 
 
 # --- well-formedness ---------------------------------------------------------------
@@ -469,16 +472,37 @@ def _failure(derivation: Derivation, number: int, namespace: dict[str, Any], rea
     )
 
 
+class Verdict(enum.Enum):
+    """What the checker concluded about a whole derivation."""
+
+    PROVED = "proved"  # every pair, for all sizes (or all values)
+    PROVED_AT_SIZES = "proved at sizes"  # exactly, at the sizes the block lists (some pairs)
+    AS_EXPECTED = "as expected"  # rejected as ill-formed, or shown unequal, as the block says
+    FAILED = "failed"  # a counterexample, a step that cannot be formed, or an expectation not met
+    UNPROVED = "unproved"  # no exact comparison settled a pair, or the time ran out
+    ILL_FORMED = "ill-formed"  # an index used both bound and free
+    MALFORMED = "malformed"  # the block cannot be read or evaluated
+
+    @property
+    def holds(self) -> bool:
+        return self in (Verdict.PROVED, Verdict.PROVED_AT_SIZES, Verdict.AS_EXPECTED)
+
+
 def check(derivation: Derivation) -> Result:
     """Check every consecutive pair of a derivation's steps; never raises for anything in the block.
 
-    The block's `timeout:` covers the whole derivation: its `given`, the evaluation of
-    its steps and every proof. Running out of time is *unproved*; a crash of the
-    checker on this block is this block's failure, with its line, and the caller
-    goes on to the next block.
+    The stages, in order: evaluate the block, reject ill-formed steps, form the
+    matrix entries, then prove each pair (`PairProof`). The block's `timeout:`
+    covers all of them: its `given`, the evaluation of its steps and every proof.
+    Running out of time is *unproved*; a crash of the checker on this block is
+    this block's failure, with its line, and the caller goes on to the next block.
     """
     started = time.perf_counter()
     pairs: list[PairResult] = []
+
+    def ended(verdict: Verdict, status: str, message: str) -> Result:
+        return Result(derivation, verdict.holds, status, time.perf_counter() - started, pairs, message, verdict)
+
     try:
         with time_limit(derivation.timeout):
             return _check(derivation, started, pairs)
@@ -487,144 +511,177 @@ def check(derivation: Derivation) -> Result:
         during = f" while checking steps {len(pairs) + 1}-{len(pairs) + 2}" if pairs else ""
         limit = f"{derivation.timeout:g} s"
         message = f"{where}: {derivation.id}: unproved: the check ran out of time after {limit}{during}."
-        return Result(derivation, False, "unproved", time.perf_counter() - started, pairs, message)
+        result = ended(Verdict.UNPROVED, "unproved", message)
+        result.timed_out = True
+        return result
     except Exception as error:  # noqa: BLE001  (a crash on one block is that block's failure, not the run's)
         message = (
             f"{derivation.where}: {derivation.id}: the checker could not handle this block "
             f"({type(error).__name__}: {str(error)[:200]}); simplify the steps or split the derivation."
         )
-        return Result(derivation, False, "failed", time.perf_counter() - started, pairs, message)
+        return ended(Verdict.FAILED, "failed", message)
+
+
+def _ill_formed(derivation: Derivation, steps: list[Any], definitions: dict) -> str:
+    """Why a step is ill-formed (an index both bound and free, or bound twice), or ""."""
+    for number, step in enumerate(steps):
+        shown = step if _is_matrix(step) else expand_definitions(step, definitions)
+        shadowed = shadowed_indices(step) | shadowed_indices(shown)
+        if shadowed:
+            names = ", ".join(sorted(str(s) for s in shadowed))
+            return (
+                f"{derivation.chapter}:{derivation.steps[number].line}: {derivation.id}: "
+                f"step {number + 1} is ill-formed: "
+                f"{names} is used both as a summation index and as a free index (or bound by two sums at once)."
+            )
+    return ""
+
+
+class PairProof:
+    """The proof of each pair of consecutive steps of one evaluated derivation.
+
+    Cheap first: for all sizes (entrywise, for matrices), then at concrete sizes,
+    where points may only refute and equality needs the exact comparison. The
+    concrete cases are built once, when a first pair needs them, and kept.
+    """
+
+    def __init__(self, derivation: Derivation, symbolic: Vocabulary, steps: list[Any], ranges: dict) -> None:
+        self.derivation, self.symbolic, self.steps, self.ranges = derivation, symbolic, steps, ranges
+        self.matrix_form = any(_is_matrix(step) for step in steps)
+        self.entries: list[tuple[Any, dict] | None] = []  # each step's generic entry; None: no entrywise form
+        self.rng = random.Random(derivation.id)
+        self.cases: ConcreteCases | None = None
+
+    def form_entries(self) -> str:
+        """Each matrix step's generic entry; why a step cannot be formed (a product of mismatched shapes), or ""."""
+        for number, step in enumerate(self.steps if self.matrix_form else []):
+            try:
+                self.entries.append(entrywise.generic_entry(step, self.symbolic.definitions))
+            except entrywise.ShapeMismatch as error:
+                return (
+                    f"{self.derivation.chapter}:{self.derivation.steps[number].line}: {self.derivation.id}: "
+                    f"step {number + 1} cannot be formed: {error}."
+                )
+            except entrywise.Unsupported:
+                self.entries.append(None)
+        return ""
+
+    def for_all_sizes(self, number: int) -> tuple[str, Any, Any, str]:
+        """(method, left, right, reason): the proof for all sizes of pair (number, number + 1)."""
+        a, b = self.steps[number - 1], self.steps[number]
+        definitions = self.symbolic.definitions
+        if not self.matrix_form:
+            proved, left, right = prove_for_all_sizes(a, b, definitions, self.ranges)
+            everywhere = "for all sizes" if self.symbolic.size_symbols else "for all values"
+            return everywhere if proved else "", left, right, ""
+        if self.entries[number - 1] and self.entries[number] and not _shapes_differ(a, b):
+            (left, own), (right, _) = self.entries[number - 1], self.entries[number]
+            proved, left, right = prove_for_all_sizes(left, right, definitions, {**self.ranges, **own})
+            return "for all sizes" if proved else "", left, right, ""
+        return "", None, None, _shapes_differ(a, b)  # no entries to explain a difference by
+
+    def at_concrete_sizes(self, number: int, left: Any, right: Any) -> tuple[Outcome, str, str]:
+        """(outcome, method, reason) at the listed sizes, or at probe sizes, for pair (number, number + 1)."""
+        derivation = self.derivation
+        if self.cases is None:
+            self.cases = ConcreteCases(derivation, concrete_cases(derivation, self.symbolic, self.ranges, self.steps))
+        unknown_at = ""
+        for sizes, values, concrete in self.cases:
+            outcome, counterexample = compare_explicit(concrete[number - 1], concrete[number], self.rng)
+            if outcome is Outcome.UNEQUAL:
+                reason = f"{_describe(sizes, values)}{counterexample}"
+                if left is not None and sympy.count_ops(left - right) <= EXPLAIN_OPS:
+                    explained = explain_difference(left, right)
+                    if explained and self.matrix_form:
+                        explained = f"entry (i, j): {explained}"
+                    reason = f"{explained}; {reason}" if explained else reason
+                return Outcome.UNEQUAL, "", reason
+            if outcome is Outcome.UNKNOWN and not unknown_at:
+                unknown_at = _describe(sizes, values).removesuffix(", ") or "at the values tried"
+        if unknown_at:
+            return Outcome.UNKNOWN, "", (
+                f"unproved: {unknown_at} no exact comparison shows the two sides equal "
+                "(no counterexample was found either, but agreement at points proves nothing)"
+            )
+        if self.matrix_form and not any(_non_square(case) for case in derivation.sizes):
+            return Outcome.UNKNOWN, "", (
+                "unproved: no proof for all sizes was found, and a matrix derivation checked at "
+                "concrete sizes must list `sizes:` all different from each other (non-square), "
+                "so that a missing transpose cannot hide"
+            )
+        if derivation.sizes:
+            return Outcome.EQUAL, f"at {describe_sizes(derivation)} (exactly)", ""
+        return Outcome.UNKNOWN, "", (
+            "unproved: no proof for all sizes was found, though the steps are equal at the "
+            "sizes tried; list `sizes:` to claim only those sizes"
+            if self.symbolic.size_symbols
+            else "unproved: no symbolic proof was found, and no counterexample either"
+        )
+
+    def pair(self, number: int) -> PairResult:
+        """The result for steps (number, number + 1), steps counted from 1."""
+        started = time.perf_counter()
+        method, left, right, reason = self.for_all_sizes(number)
+        if method:
+            outcome = Outcome.EQUAL
+        elif reason:
+            outcome = Outcome.UNEQUAL
+        else:
+            outcome, method, reason = self.at_concrete_sizes(number, left, right)
+        return PairResult(number, outcome is Outcome.EQUAL, method, time.perf_counter() - started, reason, outcome)
 
 
 def _check(derivation: Derivation, started: float, pairs: list[PairResult]) -> Result:
-    """The stages of `check`, in order: evaluate, well-formedness, then each pair of steps (into `pairs`)."""
+    """The stages of `check`, in order; each pair's result goes into `pairs` as soon as it is known."""
 
-    def done(ok: bool, status: str, pairs: list[PairResult], message: str = "") -> Result:
-        return Result(derivation, ok, status, time.perf_counter() - started, pairs, message)
+    def done(verdict: Verdict, status: str, message: str = "") -> Result:
+        return Result(derivation, verdict.holds, status, time.perf_counter() - started, pairs, message, verdict)
 
     try:
         symbolic = Vocabulary()
         evaluated = evaluate(derivation, symbolic)
     except DerivationError as error:
-        return done(False, "malformed", [], str(error))
-    steps, ranges = evaluated.steps, evaluated.ranges
+        return done(Verdict.MALFORMED, "malformed", str(error))
+    steps = evaluated.steps
 
-    for number, step in enumerate(steps):
-        shown = step if _is_matrix(step) else expand_definitions(step, symbolic.definitions)
-        shadowed = shadowed_indices(step) | shadowed_indices(shown)
-        if shadowed:
-            names = ", ".join(sorted(str(s) for s in shadowed))
-            reason = (
-                f"{derivation.chapter}:{derivation.steps[number].line}: {derivation.id}: "
-                f"step {number + 1} is ill-formed: "
-                f"{names} is used both as a summation index and as a free index (or bound by two sums at once)."
-            )
-            if derivation.expect == "ill-formed":
-                return done(True, "rejected as ill-formed, as expected", [], reason)
-            return done(False, "ill-formed", [], reason)
+    ill_formed = _ill_formed(derivation, steps, symbolic.definitions)
     if derivation.expect == "ill-formed":
+        if ill_formed:
+            return done(Verdict.AS_EXPECTED, "rejected as ill-formed, as expected", ill_formed)
         return done(
-            False,
+            Verdict.FAILED,
             "failed",
-            [],
             f"{derivation.where}: {derivation.id}: expected to be ill-formed, but every step is well-formed.",
         )
+    if ill_formed:
+        return done(Verdict.ILL_FORMED, "ill-formed", ill_formed)
 
-    matrix_form = any(_is_matrix(step) for step in steps)
-    entries: list[tuple[Any, dict] | None] = []  # each step's generic entry; None: no entrywise form
-    for number, step in enumerate(steps if matrix_form else []):
-        try:
-            entries.append(entrywise.generic_entry(step, symbolic.definitions))
-        except entrywise.ShapeMismatch as error:
-            return done(
-                False,
-                "failed",
-                [],
-                f"{derivation.chapter}:{derivation.steps[number].line}: {derivation.id}: "
-                f"step {number + 1} cannot be formed: {error}.",
-            )
-        except entrywise.Unsupported:
-            entries.append(None)
+    proof = PairProof(derivation, symbolic, steps, evaluated.ranges)
+    unformed = proof.form_entries()
+    if unformed:
+        return done(Verdict.FAILED, "failed", unformed)
 
-    rng = random.Random(derivation.id)
-    cases: ConcreteCases | None = None
     for number in range(1, len(steps)):
-        pair_started = time.perf_counter()
-        a, b = steps[number - 1], steps[number]
-        reason, method = "", ""
         try:
-            if not matrix_form:
-                proved, left, right = prove_for_all_sizes(a, b, symbolic.definitions, ranges)
-                if proved:
-                    method = "for all sizes" if symbolic.size_symbols else "for all values"
-            elif entries[number - 1] and entries[number] and not _shapes_differ(a, b):
-                (left, own), (right, _) = entries[number - 1], entries[number]
-                proved, left, right = prove_for_all_sizes(left, right, symbolic.definitions, {**ranges, **own})
-                if proved:
-                    method = "for all sizes"
-            else:
-                left = right = None  # no entries to explain a difference by
-                reason = _shapes_differ(a, b)
-            if not method and not reason:
-                if cases is None:
-                    cases = ConcreteCases(derivation, concrete_cases(derivation, symbolic, ranges, steps))
-                unknown_at = ""
-                for sizes, values, concrete in cases:
-                    outcome, counterexample = compare_explicit(concrete[number - 1], concrete[number], rng)
-                    if outcome is Outcome.UNEQUAL:
-                        reason = f"{_describe(sizes, values)}{counterexample}"
-                        if left is not None and sympy.count_ops(left - right) <= EXPLAIN_OPS:
-                            explained = explain_difference(left, right)
-                            if explained and _is_matrix(a):
-                                explained = f"entry (i, j): {explained}"
-                            reason = f"{explained}; {reason}" if explained else reason
-                        break
-                    if outcome is Outcome.UNKNOWN and not unknown_at:
-                        unknown_at = _describe(sizes, values).removesuffix(", ") or "at the values tried"
-                else:
-                    if unknown_at:
-                        reason = (
-                            f"unproved: {unknown_at} no exact comparison shows the two sides equal "
-                            "(no counterexample was found either, but agreement at points proves nothing)"
-                        )
-                    elif matrix_form and not any(_non_square(case) for case in derivation.sizes):
-                        reason = (
-                            "unproved: no proof for all sizes was found, and a matrix derivation checked at "
-                            "concrete sizes must list `sizes:` all different from each other (non-square), "
-                            "so that a missing transpose cannot hide"
-                        )
-                    elif derivation.sizes:
-                        method = f"at {describe_sizes(derivation)} (exactly)"
-                    else:
-                        reason = (
-                            "unproved: no proof for all sizes was found, though the steps are equal at the "
-                            "sizes tried; list `sizes:` to claim only those sizes"
-                            if symbolic.size_symbols
-                            else "unproved: no symbolic proof was found, and no counterexample either"
-                        )
+            pair = proof.pair(number)
         except DerivationError as error:
-            return done(False, "malformed", pairs, str(error))
-        seconds = time.perf_counter() - pair_started
-        pairs.append(PairResult(number, bool(method), method, seconds, reason))
-        if not method:
-            if derivation.expect == "unequal" and not reason.startswith("unproved"):
-                return done(True, "shown unequal by a counterexample, as expected", pairs, reason)
-            return done(
-                False,
-                "unproved" if reason.startswith("unproved") else "failed",
-                pairs,
-                _failure(derivation, number, evaluated.namespace, reason),
-            )
+            return done(Verdict.MALFORMED, "malformed", str(error))
+        pairs.append(pair)
+        if pair.outcome is Outcome.EQUAL:
+            continue
+        if derivation.expect == "unequal" and pair.outcome is Outcome.UNEQUAL:
+            return done(Verdict.AS_EXPECTED, "shown unequal by a counterexample, as expected", pair.reason)
+        unproved = pair.outcome is Outcome.UNKNOWN
+        message = _failure(derivation, number, evaluated.namespace, pair.reason)
+        return done(Verdict.UNPROVED if unproved else Verdict.FAILED, "unproved" if unproved else "failed", message)
+
     if derivation.expect == "unequal":
         return done(
-            False,
+            Verdict.FAILED,
             "failed",
-            pairs,
             f"{derivation.where}: {derivation.id}: expected the two steps to differ, but they are equal.",
         )
     methods = {pair.method for pair in pairs}
     if len(methods) == 1 and next(iter(methods)).startswith("for all"):
-        status = "proved " + next(iter(methods))
-    else:
-        status = "checked " + "; ".join(sorted(methods))
-    return done(True, status, pairs)
+        return done(Verdict.PROVED, "proved " + next(iter(methods)))
+    return done(Verdict.PROVED_AT_SIZES, "checked " + "; ".join(sorted(methods)))

@@ -81,7 +81,7 @@ class VerdictCache:
         if key not in self.verdicts:
             result = check(derivation)
             self.checked += 1
-            if any("ran out of time" in pair.reason for pair in result.pairs):
+            if result.timed_out:
                 return Verdict.of(result)
             self.verdicts[key] = Verdict.of(result)
         self.used.add(key)
