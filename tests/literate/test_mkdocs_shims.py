@@ -1,0 +1,171 @@
+"""The shims over other packages' private code hold on the installed versions, and say so when they cannot."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from markdown_exec._internal.formatters import python
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs_static_i18n import reconfigure
+
+from nnlit.literate import mkdocs_shims
+
+MKDOCS_YML = Path(__file__).resolve().parents[2] / "mkdocs.yml"
+
+
+@pytest.fixture
+def config() -> MkDocsConfig:
+    """The book's config with its plugins loaded (no build run)."""
+    return load_config(config_file=str(MKDOCS_YML))
+
+
+@pytest.fixture
+def unpatched(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Undo the shims' patches after the test (monkeypatch restores what it was handed)."""
+    monkeypatch.setattr(python, "_run_python", python._run_python)
+    monkeypatch.setattr(reconfigure, "is_relative_to", reconfigure.is_relative_to)
+
+
+def test_the_installed_versions_are_those_the_shims_were_written_for() -> None:
+    differing = [
+        f"{package} {installed} is installed, but nnlit/literate/mkdocs_shims.py was written for "
+        f"{', '.join(verified)}: re-verify its shim for {package} and add the version to VERIFIED"
+        for package, verified in mkdocs_shims.VERIFIED.items()
+        if (installed := mkdocs_shims.installed_version(package)) is None
+        or not mkdocs_shims.is_verified(package, installed)
+    ]
+    assert not differing, "\n".join(differing)
+
+
+def test_a_verified_prefix_covers_whole_parts_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(mkdocs_shims.VERIFIED, "markdown-exec", ("1.12",))
+    assert mkdocs_shims.is_verified("markdown-exec", "1.12")
+    assert mkdocs_shims.is_verified("markdown-exec", "1.12.6")
+    assert not mkdocs_shims.is_verified("markdown-exec", "1.120.0")
+    assert not mkdocs_shims.is_verified("markdown-exec", "1.1")
+
+
+def test_markdown_exec_runs_a_block_once_unless_it_is_in_a_session(unpatched: None) -> None:
+    assert callable(python._run_python)
+    mkdocs_shims.remember_python_outputs()
+    remembered = python._run_python
+    mkdocs_shims.remember_python_outputs()
+    assert python._run_python is remembered, "applying twice wraps twice"
+    code = "import random\nprint(random.random())"
+    assert python._run_python(code) == python._run_python(code)
+    assert python._run_python(code, session="s") != python._run_python(code, session="s")
+
+
+def test_markdown_exec_on_another_version_is_left_alone(
+    unpatched: None, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setitem(mkdocs_shims.VERIFIED, "markdown-exec", ("0.1",))
+    original = python._run_python
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.nnlit"):
+        mkdocs_shims.remember_python_outputs()
+    assert python._run_python is original
+    assert [record.levelno for record in caplog.records] == [logging.INFO]
+    assert "markdown-exec" in caplog.text and "not remembered" in caplog.text
+
+
+def test_i18n_counts_a_file_without_a_source_path_as_not_in_docs(unpatched: None) -> None:
+    with pytest.raises(TypeError):  # what the patch is for
+        reconfigure.is_relative_to(None, "/book/docs")
+    assert mkdocs_shims.patch_i18n_file_sorting()
+    patched = reconfigure.is_relative_to
+    assert mkdocs_shims.patch_i18n_file_sorting()
+    assert reconfigure.is_relative_to is patched, "applying twice wraps twice"
+    assert not reconfigure.is_relative_to(None, "/book/docs")
+    assert reconfigure.is_relative_to("/book/docs/why-oj.md", "/book/docs")
+    assert not reconfigure.is_relative_to("/elsewhere/x.js", "/book/docs")
+
+
+def test_i18n_without_the_name_it_sorts_by_is_not_patched(unpatched: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delattr(reconfigure, "is_relative_to")
+    assert not mkdocs_shims.patch_i18n_file_sorting()
+    assert not hasattr(reconfigure, "is_relative_to")
+
+
+def test_i18n_tells_the_default_language_build_and_the_languages(config: MkDocsConfig) -> None:
+    i18n = config.plugins["i18n"]
+    assert mkdocs_shims.i18n_default_language_build(config), "before its on_config, current_language is None"
+    for current, default in (("en", True), ("zh", False)):
+        i18n.current_language = current
+        assert mkdocs_shims.i18n_default_language_build(config) is default
+    languages = mkdocs_shims.i18n_languages(config)
+    assert [(language.locale, language.link, language.default) for language in languages] == [
+        ("en", "/", True),
+        ("zh", "/zh/", False),
+    ]
+
+
+def test_the_language_switch_is_read_as_item_and_as_attribute(config: MkDocsConfig) -> None:
+    config.extra["alternate"] = [{"lang": "en", "link": "/"}]
+    assert mkdocs_shims.language_switch(config) == [{"lang": "en", "link": "/"}]
+    config.extra.alternate = [{"lang": "zh", "link": "/zh/"}]  # as mkdocs-static-i18n's on_page_context sets it
+    assert mkdocs_shims.language_switch(config) == [{"lang": "zh", "link": "/zh/"}]
+
+
+def test_autorefs_forgets_the_anchors_of_the_build_before(config: MkDocsConfig) -> None:
+    autorefs = config.plugins["autorefs"]
+    for primary in (True, False):  # the English API page's anchor, as its rendering registers it
+        api = SimpleNamespace(url="api/")
+        autorefs.register_anchor(page=api, identifier="nnlit.network.Network", title="Network", primary=primary)
+    assert all(getattr(autorefs, name) for name in mkdocs_shims.AUTOREFS_MAPS), "where autorefs keeps an anchor"
+    mkdocs_shims.forget_autorefs_anchors(config)
+    assert all(getattr(autorefs, name) == {} for name in mkdocs_shims.AUTOREFS_MAPS)
+
+
+def test_print_site_is_switched_and_written_through_its_enabled_option(
+    config: MkDocsConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    print_site = config.plugins["print-site"]
+    written: list[Any] = []
+    monkeypatch.setattr(print_site, "on_post_build", written.append)
+    mkdocs_shims.enable_print_site(config, False)
+    assert print_site.config["enabled"] is False
+    assert not mkdocs_shims.write_print_page_now(config) and not written
+    mkdocs_shims.enable_print_site(config, True)
+    assert mkdocs_shims.write_print_page_now(config) and written == [config]
+    assert print_site.config["enabled"] is False, "its own on_post_build must not write the page again"
+
+
+def test_applying_on_the_installed_versions_is_quiet_and_harmless_twice(
+    config: MkDocsConfig, unpatched: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.nnlit"):
+        mkdocs_shims.apply(config)
+        patched = (python._run_python, reconfigure.is_relative_to)
+        mkdocs_shims.apply(config)
+    assert (python._run_python, reconfigure.is_relative_to) == patched
+    assert not caplog.records
+
+
+def test_a_version_not_verified_says_that_the_structure_still_holds(
+    config: MkDocsConfig, unpatched: None, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setitem(mkdocs_shims.VERIFIED, "mkdocs-static-i18n", ("0.1",))
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.nnlit"):
+        mkdocs_shims.apply(config)
+    assert {record.levelno for record in caplog.records} == {logging.INFO}
+    assert "mkdocs-static-i18n 1.3.1 (verified with 0.1) still has reconfigure.is_relative_to" in caplog.text
+    assert not reconfigure.is_relative_to(None, "/book/docs")
+
+
+@pytest.mark.parametrize("name", ["autorefs", "print-site"])
+def test_a_plugin_without_what_its_shim_needs_fails_the_strict_build(
+    config: MkDocsConfig, unpatched: None, name: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    config.plugins[name] = SimpleNamespace(config={})  # type: ignore[assignment]
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.nnlit"):
+        mkdocs_shims.apply(config)
+    warnings = [record.getMessage() for record in caplog.records if record.levelno == logging.WARNING]
+    assert len(warnings) == 1 and "no longer has" in warnings[0] and "re-verify" in warnings[0]
+    mkdocs_shims.forget_autorefs_anchors(config)  # and the runtime shims leave it alone
+    mkdocs_shims.enable_print_site(config, False)
+    assert not mkdocs_shims.write_print_page_now(config)
