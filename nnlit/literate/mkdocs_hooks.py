@@ -95,36 +95,6 @@ def configure(config: MkDocsConfig, mathjax: bool = True) -> None:
     if mathjax:
         mathjax_es5_dir()
     config.extra["version"] = nnlit.__version__
-    run_each_block_once()
-
-
-def run_each_block_once() -> None:
-    """Within one build, a build-time Python block with the same code prints the same thing.
-
-    Each Chinese page holds exact copies of its English page's blocks (a test sees to
-    it), and the Chinese site is built right after the English one; without this the
-    blocks that train networks for a figure would run twice. Blocks in a `session`
-    share state with other blocks, so they always run.
-    """
-    try:
-        from markdown_exec._internal.formatters import python
-    except ImportError:  # another layout of markdown-exec's internals: the blocks just run twice
-        return
-    run = python._run_python
-    if getattr(run, "remembers", False):
-        return
-    outputs: dict[tuple[str, str], str] = {}
-
-    def remembered(code: str, returncode: int | None = None, session: str | None = None, **extra: str) -> str:
-        if session:
-            return run(code, returncode, session, **extra)
-        key = (code, repr(sorted(extra.items())))
-        if key not in outputs:
-            outputs[key] = run(code, returncode, session, **extra)
-        return outputs[key]
-
-    remembered.remembers = True  # type: ignore[attr-defined]
-    python._run_python = remembered
 
 
 def add_mathjax(files: Files, config: MkDocsConfig) -> None:

@@ -22,7 +22,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from nnlit.literate import mkdocs_cite, mkdocs_hooks, mkdocs_translations
+from nnlit.literate import mkdocs_cite, mkdocs_hooks, mkdocs_shims, mkdocs_translations
 from nnlit.literate.mkdocs_derivations import DerivationPages
 
 FENCE = "derivation"
@@ -41,6 +41,7 @@ class BookPlugin(BasePlugin[BookConfig]):
     def __init__(self) -> None:
         self.pages: DerivationPages | None = None
         self.titles: dict[str, str] = {}
+        self.shims_applied = False
 
     @property
     def derivations(self) -> DerivationPages:
@@ -57,6 +58,9 @@ class BookPlugin(BasePlugin[BookConfig]):
         # the formatter reads the boxes of the build running when a page is rendered
         fences.append({"name": FENCE, "class": FENCE, "format": self._format})
         mkdocs_hooks.configure(config, mathjax=self.config.mathjax)
+        if not self.shims_applied:  # on_config runs again for each translated site's build
+            mkdocs_shims.apply(config)
+            self.shims_applied = True
         mkdocs_translations.on_config(config)
         return config
 

@@ -7,10 +7,8 @@ with a warning that links to the English page. The record line
 chapter also ends, like its English page, with a link to the chapter's notebook
 (one notebook per chapter, generated from the English page).
 
-mkdocs-static-i18n 1.3.1 sorts files by asking whether their source path lies in
-docs/, and fails on files generated in memory (they have no source path, e.g. the
-chapters' notebooks): such a file is not in docs/, so the test is answered "no"
-for it before the plugin runs.
+What this needs of mkdocs-static-i18n's, mkdocs-autorefs' and mkdocs-print-site's
+internals goes through `nnlit.literate.mkdocs_shims`.
 """
 
 from __future__ import annotations
@@ -21,21 +19,9 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from mkdocs_static_i18n import reconfigure
-
-from nnlit.literate import mkdocs_hooks
+from nnlit.literate import mkdocs_hooks, mkdocs_shims
 from nnlit.literate.markdown import is_translation
 from nnlit.literate.translations import read_translation
-
-_in_docs_dir = reconfigure.is_relative_to
-
-
-def _is_relative_to(src_path: str | None, dest_path: str) -> bool:
-    """A file generated in memory (no source path) is not in docs/."""
-    return src_path is not None and _in_docs_dir(src_path, dest_path)
-
-
-reconfigure.is_relative_to = _is_relative_to
 
 
 def on_pre_build(config: Any) -> None:
@@ -46,17 +32,12 @@ def on_pre_build(config: Any) -> None:
     API name would have two pages (api/ and zh/api/), and the print page, which
     looks names up without a page to be near, would warn about each of them.
     """
-    autorefs = config["plugins"].get("autorefs")
-    for name in ("_primary_url_map", "_secondary_url_map", "_title_map"):
-        table = getattr(autorefs, name, None)
-        if isinstance(table, dict):
-            table.clear()
+    mkdocs_shims.forget_autorefs_anchors(config)
 
 
 def _language_roots(config: Any) -> dict[str, str]:
     """Each language's root inside the site: {"en": "", "zh": "zh/"}."""
-    i18n = config["plugins"].get("i18n")
-    languages = getattr(getattr(i18n, "config", None), "languages", None) or []
+    languages = mkdocs_shims.i18n_languages(config)
     return {language.locale: (language.link.strip("/") + "/").lstrip("/") for language in languages}
 
 
@@ -67,9 +48,7 @@ def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
     (/nnlit/, /nnlit/zh/), which only work where the site is served under that path.
     """
     roots = _language_roots(config)
-    extra = config["extra"]
-    # The plugin sets extra.alternate as an attribute, which item access does not see.
-    for alternate in getattr(extra, "alternate", None) or extra.get("alternate") or []:
+    for alternate in mkdocs_shims.language_switch(config):
         if alternate.get("link", "").startswith("/") and alternate.get("lang") in roots:
             alternate["link"] = roots[alternate["lang"]] or "./"
     return context
@@ -103,12 +82,6 @@ def alternates_at_roots(html: str, url: str, config: Any) -> str:
     return _HEAD_ALTERNATE.sub(root_link, html)
 
 
-def _default_language_build(config: Any) -> bool:
-    i18n = config["plugins"].get("i18n")
-    current = getattr(i18n, "current_language", None)
-    return current is None or current == getattr(i18n, "default_language", current)
-
-
 def on_config(config: Any) -> Any:
     """The one-page book is the English book: print-site runs in the English build only.
 
@@ -116,19 +89,14 @@ def on_config(config: Any) -> Any:
     English one; print-site would then write the Chinese chapters over the English
     print page. (A Chinese print page would need its own path; it is not built.)
     """
-    print_site = config["plugins"].get("print-site")
-    if print_site is not None:
-        print_site.config["enabled"] = _default_language_build(config)
+    mkdocs_shims.enable_print_site(config, mkdocs_shims.i18n_default_language_build(config))
     return config
 
 
 def _write_english_print_page(config: Any) -> None:
     """Write the English print page while the English build's context is current, then stop print-site."""
-    print_site = config["plugins"].get("print-site")
-    if print_site is None or not print_site.config.get("enabled") or not _default_language_build(config):
+    if not mkdocs_shims.i18n_default_language_build(config) or not mkdocs_shims.write_print_page_now(config):
         return
-    print_site.on_post_build(config)
-    print_site.config["enabled"] = False  # its own on_post_build, later in this build, has been done
     page = Path(config["site_dir"]) / "print_page" / "index.html"
     if page.exists():
         html = page.read_text(encoding="utf-8")
@@ -144,9 +112,7 @@ def on_post_build(config: Any) -> None:
     """
     _write_english_print_page(config)
     site = Path(config["site_dir"])
-    i18n = config["plugins"].get("i18n")
-    languages = getattr(getattr(i18n, "config", None), "languages", None) or []
-    for language in languages:
+    for language in mkdocs_shims.i18n_languages(config):
         folder = site / str(language.link).strip("/")
         if language.default or folder == site or not folder.is_dir():
             continue
