@@ -6,3 +6,5 @@ pytest_plugins = ["pytester"]
 
 # Importing `python -m nnlit`'s entry point would run the command line.
 collect_ignore = ["nnlit/__main__.py"]
+# Another book, with a vocabulary of its own: tests/literate/test_reuse.py runs it as its own project.
+collect_ignore.append("tests/course")

@@ -44,6 +44,7 @@ from nnlit.literate.cases import derivatives_away_from_kinks, equal_by_cases, ha
 from nnlit.literate.derivation import Derivation, DerivationError, evaluate
 from nnlit.literate.latex import book_latex, step_latex
 from nnlit.literate.vocabulary import Vocabulary, sigmoid
+from nnlit.literate.words import WordFunction, rewrite_words
 
 RANDOM_POINTS = 8  # points only refute: see compare_explicit
 EXPLAIN_OPS = 300  # larger differences are not factored for the message (it can take minutes)
@@ -217,14 +218,14 @@ def canonical(
 
 
 def _without_sigmoid(expr: Any) -> Any:
-    """sigmoid and tanh written with exp, so that a rational function of exponentials can cancel.
+    """sigmoid, tanh and the book's own words written out, so that a rational function of exponentials can cancel.
 
     >>> from sympy import Symbol, tanh
     >>> x = Symbol('x', real=True)
     >>> sympy.cancel(sympy.together(_without_sigmoid(tanh(x) - 2*sigmoid(2*x) + 1)))
     0
     """
-    expr = expr.replace(lambda e: isinstance(e, sympy.tanh), lambda e: e.rewrite(sympy.exp))
+    expr = rewrite_words(expr).replace(lambda e: isinstance(e, sympy.tanh), lambda e: e.rewrite(sympy.exp))
     return expr.replace(lambda e: isinstance(e, sigmoid), lambda e: 1 / (1 + sympy.exp(-e.args[0])))
 
 
@@ -239,7 +240,7 @@ def prove_for_all_sizes(a: Any, b: Any, definitions: dict, ranges: dict) -> tupl
     if has_cases(left) or has_cases(right):
         return equal_by_cases(left, right, exactly_equal), left, right
     # rational functions (1/y + 1/(1 - y)), and sigmoid and tanh against their exponential forms
-    if difference.has(sympy.exp, sympy.log, sympy.tanh):
+    if difference.has(sympy.exp, sympy.log, sympy.tanh, WordFunction):
         difference = sympy.expand(_without_sigmoid(difference))
     if sympy.cancel(sympy.together(difference)) == 0:
         return True, left, right
@@ -337,7 +338,7 @@ def exactly_equal(x: Any, y: Any) -> bool:
         return True
     if has_cases(x) or has_cases(y):
         return equal_by_cases(x, y, exactly_equal)
-    if difference.has(sympy.exp, sympy.tanh):
+    if difference.has(sympy.exp, sympy.tanh, WordFunction):
         difference = sympy.expand(_without_sigmoid(difference))
     return sympy.cancel(sympy.together(difference)) == 0
 
@@ -637,6 +638,10 @@ def _check(derivation: Derivation, started: float, pairs: list[PairResult]) -> R
     def done(verdict: Verdict, status: str, message: str = "") -> Result:
         return Result(derivation, verdict.holds, status, time.perf_counter() - started, pairs, message, verdict)
 
+    for word in derivation.words:  # the book's own words are used only once their records are proved
+        wrong = word.slope_error()
+        if wrong:
+            return done(Verdict.MALFORMED, "malformed", f"{derivation.where}: {derivation.id}: {wrong}.")
     try:
         symbolic = Vocabulary()
         evaluated = evaluate(derivation, symbolic)

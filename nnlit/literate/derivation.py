@@ -37,6 +37,7 @@ import sympy
 from nnlit.errors import NnlitError
 from nnlit.literate.markdown import Fence
 from nnlit.literate.vocabulary import Vocabulary
+from nnlit.literate.words import Word
 
 KEYS = {"id", "title", "given", "assume", "sizes", "expect", "steps", "timeout"}
 EXPECTATIONS = {"equal", "ill-formed", "unequal"}
@@ -70,6 +71,7 @@ class Derivation:
     steps: list[Step]
     timeout: float
     source: str = field(repr=False)
+    words: tuple[Word, ...] = field(default=(), repr=False)  # the book's own vocabulary (see `words`)
 
     @property
     def where(self) -> str:
@@ -179,7 +181,7 @@ def read_keys(text: str, first_line: int, fail: Any) -> tuple[dict[str, str], di
     return {key: textwrap.dedent("\n".join(parts)).strip("\n") for key, parts in values.items()}, lines
 
 
-def parse(fence: Fence) -> Derivation:
+def parse(fence: Fence, words: tuple[Word, ...] = ()) -> Derivation:
     """Read a derivation block; every malformation is an error with the chapter's line."""
     text = fence.text
 
@@ -227,6 +229,7 @@ def parse(fence: Fence) -> Derivation:
         steps=steps,
         timeout=float(timeout),
         source=text,
+        words=words,
     )
 
 
@@ -286,6 +289,7 @@ def evaluate_step(derivation: Derivation, number: int, namespace: dict[str, Any]
 def evaluate(derivation: Derivation, vocabulary: Vocabulary) -> Evaluated:
     """Run `given`, then every step, in the vocabulary's mode."""
     namespace = vocabulary.namespace()
+    namespace.update({word.name: word.function for word in derivation.words})
     _run_given(derivation, namespace)
     ranges = {}
     for low, name, high in derivation.assume:

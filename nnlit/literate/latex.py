@@ -232,6 +232,9 @@ class StepPrinter:
             return rf"\left\lVert {text[0]} - {self._wrap(args[1], _SUM + 1)} \right\rVert^{{2}}", _POWER
         if name == "entry":
             return rf"\left({text[0]}\right)_{{{''.join(text[1:])}}}", _ATOM
+        word = getattr(self.namespace.get(name), "word", None)
+        if word is not None:  # a word of the book's own vocabulary (module `words`)
+            return rf"{word.latex}\left({', '.join(text)}\right)", _ATOM
         raise ValueError(f"cannot print a call to {name or 'this function'}")
 
 

@@ -127,8 +127,8 @@ def _flatten_nav(nav: Any) -> list[str]:
     return pages
 
 
-def chapters_in_order(root: Path) -> list[Path]:
-    """The chapters in the order of mkdocs.yml's nav: the book's order, and the tangle order."""
+def read_config(root: Path) -> dict[str, Any]:
+    """The book's mkdocs.yml as settings; a missing or broken file is one sentence."""
     config_path = root / "mkdocs.yml"
     if not config_path.exists():
         raise NnlitError(f"no mkdocs.yml in {root}: run nnlit from the book's root folder.")
@@ -140,8 +140,20 @@ def chapters_in_order(root: Path) -> list[Path]:
         raise NnlitError(f"{where}: this is not valid YAML ({getattr(error, 'problem', None) or error}).") from None
     if not isinstance(config, dict):
         raise NnlitError("mkdocs.yml must be a mapping of settings (site_name:, nav:, ...), not a list or a value.")
-    if not isinstance(config.get("docs_dir", "docs"), str) or not isinstance(config.get("nav", []), list):
-        raise NnlitError("mkdocs.yml's docs_dir: must be a folder name and its nav: a list of pages.")
+    return config
+
+
+def plugin_options(root: Path, name: str = "nnlit") -> dict[str, Any]:
+    """The options mkdocs.yml gives a plugin (`- nnlit:` with settings under it), {} if none."""
+    for entry in read_config(root).get("plugins") or []:
+        if isinstance(entry, dict) and name in entry:
+            return entry[name] if isinstance(entry[name], dict) else {}
+    return {}
+
+
+def chapters_in_order(root: Path) -> list[Path]:
+    """The chapters in the order of mkdocs.yml's nav: the book's order, and the tangle order."""
+    config = read_config(root)
     docs_dir = root / config.get("docs_dir", "docs")
     pages = [page for page in _flatten_nav(config.get("nav", [])) if page.endswith(".md")]
     outside = [page for page in pages if not (docs_dir / page).resolve().is_relative_to(root.resolve())]

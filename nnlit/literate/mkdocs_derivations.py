@@ -25,6 +25,7 @@ from nnlit.literate.numbering import REFERENCE, equation_numbers
 from nnlit.literate.results import BookResults, ResultError, site_markdown
 from nnlit.literate.verdicts import VerdictCache
 from nnlit.literate.verify import book_chapters, derivations_in
+from nnlit.literate.words import book_words
 
 # A whole ```derivation block, indented or not.
 _DERIVATION_BLOCK = re.compile(r"^[ \t]*(`{3,}|~{3,})derivation\b.*?^[ \t]*\1[ \t]*$", re.MULTILINE | re.DOTALL)
@@ -57,7 +58,7 @@ class DerivationPages:
     def of_book(cls, root: Path) -> DerivationPages:
         """Read the book once: equation numbers, results, ids used twice, and the verdict cache."""
         numbers = equation_numbers(root)
-        boxes = DerivationBoxes(root, numbers, VerdictCache(root), reused_ids(root))
+        boxes = DerivationBoxes(root, numbers, VerdictCache(root), reused_ids(root), words=book_words(root))
         return cls(boxes, BookResults.of_book(root, numbers))
 
     def page_markdown(self, markdown: str, src_uri: str, docs_dir: Path) -> str:

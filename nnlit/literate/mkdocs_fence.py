@@ -30,6 +30,7 @@ from nnlit.literate.numbering import REFERENCE, Equation
 from nnlit.literate.premises import premises
 from nnlit.literate.verdicts import Verdict, VerdictCache
 from nnlit.literate.vocabulary import Vocabulary
+from nnlit.literate.words import Word
 
 # Under the `mkdocs` logger, at error level, so that `mkdocs build --strict` fails on a failing block even with --quiet.
 log = logging.getLogger("mkdocs.plugins.nnlit")
@@ -90,6 +91,7 @@ class DerivationBoxes:
     numbers: dict[str, Equation] = field(default_factory=dict)
     verdicts: VerdictCache = field(default_factory=lambda: VerdictCache(None))
     duplicates: dict[tuple[str, int], str] = field(default_factory=dict)  # (chapter, line) -> why
+    words: tuple[Word, ...] = ()  # the book's own vocabulary
     chapter: str = "docs/unknown.md"  # the page being rendered
     located: dict[str, int] = field(default_factory=dict)  # block text -> how many of them this page rendered
 
@@ -103,7 +105,8 @@ class DerivationBoxes:
         return language_of(self.chapter)
 
     @property
-    def words(self) -> dict[str, str]:
+    def labels(self) -> dict[str, str]:
+        """The words around a box, in the page's language."""
         return _ZH if self.language == "zh" else _EN
 
     # --- where a block is, and which copy is checked ---------------------------------
@@ -133,7 +136,7 @@ class DerivationBoxes:
             return derivation
         for fence in read_fences(self.root / english, self.root):
             if fence.lang == "derivation" and re.search(rf"^id:\s*{re.escape(derivation.id)}\s*$", fence.text, re.M):
-                return parse(fence)
+                return parse(fence, self.words)
         return derivation
 
     def verdict_of(self, derivation: Derivation) -> Verdict:
@@ -148,7 +151,7 @@ class DerivationBoxes:
 
     def claim(self, derivation: Derivation, verdict: Verdict, size_names: list[str]) -> str:
         """What the page says about the block: the verdict this build computed, in the page's language."""
-        words = self.words
+        words = self.labels
         if derivation.expect in ("ill-formed", "unequal"):
             return words[derivation.expect]
         if all(method.startswith("for all") for method in verdict.methods):
@@ -186,7 +189,7 @@ class DerivationBoxes:
             return ""
         items = "".join(f'<li class="derivation-premise">{_display(premise.latex)}</li>' for premise in shown)
         return (
-            f'<div class="derivation-where"><p class="derivation-where-label">{self.words["where"]}</p>'
+            f'<div class="derivation-where"><p class="derivation-where-label">{self.labels["where"]}</p>'
             f'<ul class="derivation-premises">{items}</ul></div>'
         )
 
@@ -207,14 +210,14 @@ class DerivationBoxes:
     def failure(self, message: str) -> str:
         """The visible "does not hold" mark, with the checker's message."""
         return (
-            f'<div class="derivation-failure" role="alert"><p>{self.words["fails"]}</p>'
+            f'<div class="derivation-failure" role="alert"><p>{self.labels["fails"]}</p>'
             f"<pre><code>{html.escape(message)}</code></pre></div>"
         )
 
     def source(self, derivation: Derivation, checked: Derivation) -> str:
         where = {"chapter": html.escape(checked.chapter), "line": checked.line}
         return (
-            f'<details class="derivation-source"><summary>{self.words["source"].format(**where)}</summary>'
+            f'<details class="derivation-source"><summary>{self.labels["source"].format(**where)}</summary>'
             f"<pre><code>{html.escape(derivation.source)}</code></pre></details>"
         )
 
@@ -243,7 +246,7 @@ class DerivationBoxes:
         if verdict.ok:
             conclusion = (
                 f'<p class="derivation-check">{self.claim(derivation, verdict, list(vocabulary.size_symbols))} '
-                f"{self.words['checked by']}</p>"
+                f"{self.labels['checked by']}</p>"
             )
         else:
             shown_on = "" if checked is derivation else f"{derivation.chapter}: shows {derivation.id}, which fails: "
@@ -263,7 +266,7 @@ class DerivationBoxes:
         """
         fence = self.locate(source)
         try:
-            derivation = parse(fence)
+            derivation = parse(fence, self.words)
         except DerivationError as error:
             log.error(str(error))
             return (

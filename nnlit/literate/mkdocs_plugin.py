@@ -33,6 +33,7 @@ class BookConfig(base.Config):
     cite_boxes = c.Type(bool, default=True)  # "Cite this page" on every chapter, from CITATION.cff
     notebooks = c.Type(bool, default=True)  # a Jupyter notebook of every chapter, linked from it
     mathjax = c.Type(bool, default=True)  # MathJax copied into the site from django-static-mathjax
+    vocabulary = c.ListOfItems(c.Type(str), default=[])  # files of the book's own words (module `words`)
 
 
 class BookPlugin(BasePlugin[BookConfig]):

@@ -59,9 +59,10 @@ _MOVED = {ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.Lt: ast.LtE, ast.LtE: ast.Lt}  #
 class _Mutator:
     """Every single-place mutation of one expression's syntax tree."""
 
-    def __init__(self, source: str, indices: list[str]) -> None:
+    def __init__(self, source: str, indices: list[str], confusions: dict[str, tuple[str, ...]] | None = None) -> None:
         self.tree = ast.parse(source, mode="eval")
         self.indices = indices
+        self.confusions = confusions or {}  # a book's own word -> the words it may be mistaken for
 
     def _variants(self, node: ast.AST) -> Iterator[tuple[str, ast.AST]]:
         if isinstance(node, ast.BinOp):
@@ -87,6 +88,9 @@ class _Mutator:
                     pair = [ast.Tuple([b, a_if], ast.Load()), ast.Tuple([a, b_if], ast.Load())]
                     swapped = [*cases[:first], *pair, *cases[first + 2 :]]
                     yield "swap two cases", ast.Call(node.func, swapped, node.keywords)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            for other in self.confusions.get(node.func.id, ()):
+                yield f"{other} for {node.func.id}", ast.Call(ast.Name(other, ast.Load()), node.args, node.keywords)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
             yield "flip a sign", node.operand
         if isinstance(node, ast.Attribute) and node.attr == "T":
@@ -147,8 +151,9 @@ def _index_names(derivation: Derivation) -> list[str]:
 
 def mutants_of(derivation: Derivation) -> Iterator[Mutant]:
     indices = _index_names(derivation)
+    confusions = {word.name: word.confusions for word in derivation.words}
     for number, step in enumerate(derivation.steps):
-        for kind, source in _Mutator(step.source, indices).mutants():
+        for kind, source in _Mutator(step.source, indices, confusions).mutants():
             yield Mutant(number, kind, source)
 
 

@@ -36,6 +36,7 @@ from nnlit.literate.markdown import Fence, read_fences
 from nnlit.literate.numbering import REFERENCE, Equation, equation_numbers
 from nnlit.literate.results import BookResults, ResultError, Shown
 from nnlit.literate.vocabulary import Vocabulary
+from nnlit.literate.words import Word, book_words
 
 _CHAPTER_LINK = re.compile(r"\]\((?!https?:|#)([^)#\s]+)\.md(#[^)\s]*)?\)")
 _INLINE_MATH = re.compile(r"\$([^$]+)\$")
@@ -82,10 +83,10 @@ def result_markdown(shown: Shown, site_url: str) -> str:
     return f"$$ {shown.latex} $$\n\n[({shown.equation.number})]({link})"
 
 
-def derivation_markdown(fence: Fence, numbers: dict[str, Equation]) -> str:
+def derivation_markdown(fence: Fence, numbers: dict[str, Equation], words: tuple[Word, ...] = ()) -> str:
     """A derivation as Markdown: its number and title, each step as display math with its reason."""
     try:
-        derivation = parse(fence)
+        derivation = parse(fence, words)
         namespace = evaluate(derivation, Vocabulary()).namespace
     except DerivationError as error:
         return f"*This derivation could not be read: {error}*"
@@ -121,6 +122,7 @@ def chapter_cells(
     """The cells of one chapter's notebook, in the chapter's order."""
     numbers = equation_numbers(root) if numbers is None else numbers
     results = BookResults.of_book(root, numbers) if results is None else results
+    words = book_words(root)
     lines = chapter.read_text(encoding="utf-8").splitlines()
     name = chapter.relative_to(root).as_posix() if chapter.is_absolute() else chapter.as_posix()
     cells: list[Cell] = []
@@ -144,7 +146,7 @@ def chapter_cells(
             cells.append(Cell("code", fence.text.rstrip("\n")))
         elif fence.lang == "derivation":
             flush(opening)
-            cells.append(Cell("markdown", derivation_markdown(fence, numbers)))
+            cells.append(Cell("markdown", derivation_markdown(fence, numbers, words)))
         else:
             continue
         prose_start = closing + 1

@@ -10,15 +10,19 @@ from nnlit.errors import NnlitError
 from nnlit.literate.checker import Result, check
 from nnlit.literate.derivation import Derivation, DerivationError, parse
 from nnlit.literate.markdown import all_chapters, chapters_in_order, read_fences
+from nnlit.literate.words import Word, book_words
 
 
-def derivations_in(chapter: Path, root: Path) -> list[Derivation | DerivationError]:
-    """A chapter's derivation blocks, in order; a malformed block is returned as its error."""
+def derivations_in(
+    chapter: Path, root: Path, words: tuple[Word, ...] | None = None
+) -> list[Derivation | DerivationError]:
+    """A chapter's derivation blocks, in order, in the book's vocabulary; a malformed block is returned as its error."""
     found: list[Derivation | DerivationError] = []
+    words = book_words(root) if words is None else words
     for fence in read_fences(chapter, root):
         if fence.lang == "derivation":
             try:
-                found.append(parse(fence))
+                found.append(parse(fence, words))
             except DerivationError as error:
                 found.append(error)
     return found
@@ -81,9 +85,14 @@ def verify_book(root: Path, paths: list[Path] | None = None, times: bool = False
         except NnlitError as error:
             problems.append(error)
     items: list[Derivation | DerivationError] = []
+    try:
+        words = book_words(root)
+    except NnlitError as error:  # the book's vocabulary file: every chapter needs it
+        print(f"nnlit verify: {error}", file=sys.stderr)
+        return 1
     for chapter in chapters:
         try:
-            items.extend(derivations_in(chapter, root))
+            items.extend(derivations_in(chapter, root, words))
         except NnlitError as error:  # not UTF-8, a fence never closed: that chapter only
             problems.append(error)
     for problem in problems:

@@ -1,8 +1,8 @@
 """The machinery serves a course that is not this book: its plugin and its pytest plugin, by entry point.
 
 tests/course/ is a small course written as a teacher would: its own mkdocs.yml,
-with only the `nnlit` plugin (no hooks, no chapters of this book), and one page
-with two derivations.
+with only the `nnlit` plugin (no hooks, no chapters of this book), a word of its
+own (softplus, in words.py), and one page with two derivations.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def test_a_wrong_step_in_the_course_fails_its_build_with_its_file_and_line(cours
     page.write_text(page.read_text().replace("sigmoid(z)*x1 ", "sigmoid(z)*x2 "))
     done = build(course)
     assert done.returncode != 0
-    assert "docs/softplus.md:30: softplus-unit-weight: step 3 does not follow from step 2." in done.stdout + done.stderr
+    assert "docs/softplus.md:31: softplus-unit-weight: step 3 does not follow from step 2." in done.stdout + done.stderr
 
 
 def test_the_courses_derivations_are_test_items_through_the_entry_point(
@@ -63,4 +63,38 @@ def test_the_courses_derivations_are_test_items_through_the_entry_point(
     page.write_text(page.read_text().replace("= 1/(1 + exp(-x))", "= 1/(1 - exp(-x))"))
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=1, failed=1)
-    result.stdout.fnmatch_lines(["docs/softplus.md:15: softplus-slope: step 3 does not follow from step 2."])
+    result.stdout.fnmatch_lines(["docs/softplus.md:16: softplus-slope: step 3 does not follow from step 2."])
+
+
+def run_nnlit(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "nnlit", *args]
+    return subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=300, check=False)
+
+
+def test_the_courses_own_word_is_printed_and_its_record_is_proved_before_use(course: Path) -> None:
+    assert build(course).returncode == 0
+    html = (course / "site/softplus/index.html").read_text(encoding="utf-8")
+    assert r"\operatorname{softplus}\left(z\right)" in html
+    words = course / "words.py"
+    words.write_text(words.read_text().replace("1 / (1 + exp(-x))", "1 / (1 + exp(x))"))
+    done = run_nnlit(course, "verify")
+    assert done.returncode == 1
+    assert "softplus-unit-weight: the word softplus's derivative" in done.stdout
+    assert "is not the slope of its explicit form" in done.stdout
+
+
+def test_a_missing_vocabulary_file_is_one_sentence(course: Path) -> None:
+    (course / "words.py").unlink()
+    done = run_nnlit(course, "verify")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "mkdocs.yml names the vocabulary file words.py, which does not exist." in done.stderr
+
+
+def test_the_mutation_run_mistakes_the_courses_word_for_the_ones_it_names(course: Path) -> None:
+    from nnlit.literate.mutate import mutate_chapter
+
+    report = mutate_chapter(course / "docs/softplus.md", course)
+    outcomes = report.outcomes
+    swapped = {outcome.mutant.kind: outcome.verdict for outcome in outcomes if "for softplus" in outcome.mutant.kind}
+    assert swapped == {"sigmoid for softplus": "killed", "log for softplus": "killed"}
+    assert report.count("survived") == 0
