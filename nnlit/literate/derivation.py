@@ -77,6 +77,10 @@ class Derivation:
     def where(self) -> str:
         return f"{self.chapter}:{self.line}"
 
+    def where_step(self, number: int) -> str:
+        """docs/<file>.md:<line> of step `number` (counted from 0)."""
+        return f"{self.chapter}:{self.steps[number].line}"
+
     def fail(self, line: int, message: str) -> DerivationError:
         return DerivationError(f"{self.chapter}:{line}: {self.id}: {message}")
 

@@ -94,7 +94,10 @@ def derivation_markdown(fence: Fence, numbers: dict[str, Equation], words: tuple
     number = f"({equation.number}) " if equation else ""
     lines = [f"**{number}{derivation.title}** (`{derivation.id}`)", ""]
     for index, step in enumerate(derivation.steps):
-        latex = step_latex(step.source, namespace)
+        try:
+            latex = step_latex(step.source, namespace)
+        except (ValueError, SyntaxError) as error:  # the page's box reports it too, failing the build
+            return f"*This derivation could not be printed: {derivation.where_step(index)}: {error}.*"
         lines.append(f"$$ {'' if index == 0 else '= '}{latex} $$")
         if step.why:
             lines.append(f"*{step.why}*" if not _INLINE_MATH.search(step.why) else step.why)

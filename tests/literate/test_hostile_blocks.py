@@ -60,3 +60,21 @@ def test_a_crash_inside_the_checker_is_that_derivations_failure(monkeypatch: pyt
     result = check(parse(block("x = scalars('x')", "    2*x\n  = x + x\n")))
     assert not result.ok and result.status == "failed"
     assert result.message.startswith("docs/c.md:1: probe: the checker could not handle this block")
+
+
+UNPRINTABLE = "    x\n  = (x if True else 0)\n"
+
+
+def test_a_true_step_that_cannot_be_printed_is_its_boxs_failure_with_its_line() -> None:
+    from nnlit.literate.mkdocs_fence import DerivationBoxes
+
+    derivation = parse(block("x = scalars('x')", UNPRINTABLE))
+    html = DerivationBoxes().render(derivation)
+    assert "derivation-fails" in html and "docs/c.md:6: probe: step 2 cannot be printed" in html
+
+
+def test_a_notebook_names_the_line_of_a_step_it_cannot_print() -> None:
+    from nnlit.literate.notebooks import derivation_markdown
+
+    text = derivation_markdown(block("x = scalars('x')", UNPRINTABLE), {})
+    assert text.startswith("*This derivation could not be printed: docs/c.md:6: cannot print IfExp")
