@@ -154,6 +154,8 @@ def plugin_options(root: Path, name: str = "nnlit") -> dict[str, Any]:
 def chapters_in_order(root: Path) -> list[Path]:
     """The chapters in the order of mkdocs.yml's nav: the book's order, and the tangle order."""
     config = read_config(root)
+    if not isinstance(config.get("docs_dir", "docs"), str) or not isinstance(config.get("nav", []), list):
+        raise NnlitError("mkdocs.yml's docs_dir: must be a folder name and its nav: a list of pages.")
     docs_dir = root / config.get("docs_dir", "docs")
     pages = [page for page in _flatten_nav(config.get("nav", [])) if page.endswith(".md")]
     outside = [page for page in pages if not (docs_dir / page).resolve().is_relative_to(root.resolve())]
