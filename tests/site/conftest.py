@@ -71,7 +71,8 @@ def site_build(tmp_path_factory: pytest.TempPathFactory) -> SiteBuild:
     config_file = site_config_file()
     site_dir = tmp_path_factory.mktemp("site")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"]
+    # not --quiet: it hides warnings from --strict, which then passes a build a reader's `mkdocs serve` aborts
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict"]
     command += ["--config-file", str(config_file), "--site-dir", str(site_dir)]
     result = subprocess.run(
         command,
