@@ -36,7 +36,7 @@ def reused_ids(root: Path) -> dict[tuple[str, int], str]:
     first: dict[str, Derivation] = {}
     reused = {}
     for chapter in book_chapters(root):
-        for item in derivations_in(chapter, root):
+        for item in derivations_in(chapter, root, words=()):  # ids only: no need of the book's words
             if not isinstance(item, Derivation):
                 continue
             if item.id in first:

@@ -98,10 +98,11 @@ class BookPlugin(BasePlugin[BookConfig]):
 
     @event_priority(100)  # before mkdocs-static-i18n's on_post_build, which builds the Chinese site
     def _post_build_first(self, *, config: MkDocsConfig) -> None:
+        # saved before mkdocs-static-i18n builds the Chinese site, whose boxes then reuse these verdicts
+        self.derivations.boxes.verdicts.save()
         mkdocs_translations.on_post_build(config)
 
     def _post_build(self, *, config: MkDocsConfig) -> None:
         mkdocs_hooks.on_post_build(config=config)
-        self.derivations.boxes.verdicts.save()
 
     on_post_build = CombinedEvent(_post_build_first, _post_build)

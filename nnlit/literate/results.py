@@ -36,6 +36,7 @@ from nnlit.literate.numbering import Equation, equation_numbers
 from nnlit.literate.premises import definitions
 from nnlit.literate.verify import book_chapters, derivations_in
 from nnlit.literate.vocabulary import Vocabulary
+from nnlit.literate.words import book_words
 
 #: A result or a definition, alone on its line: {result:id} or {definition:id:name,name}.
 SHOWN = re.compile(r"^\{(?P<kind>result|definition):(?P<id>[a-z0-9-]+)(?::(?P<names>[^{}]+))?\}[ \t]*$")
@@ -98,10 +99,11 @@ class BookResults:
     @classmethod
     def of_book(cls, root: Path, numbers: dict[str, Equation] | None = None) -> BookResults:
         """Read every derivation of the book's English pages once: their blocks are the copies that are checked."""
+        words = book_words(root)
         blocks = [
             item
             for chapter in book_chapters(root)
-            for item in derivations_in(chapter, root)
+            for item in derivations_in(chapter, root, words)
             if isinstance(item, Derivation)
         ]
         return cls(blocks, equation_numbers(root) if numbers is None else numbers)
