@@ -23,6 +23,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from nnlit.literate import mkdocs_cite, mkdocs_hooks, mkdocs_shims, mkdocs_translations
+from nnlit.literate.block_outputs import BlockOutputs
 from nnlit.literate.mkdocs_derivations import DerivationPages
 
 FENCE = "derivation"
@@ -60,7 +61,7 @@ class BookPlugin(BasePlugin[BookConfig]):
         fences.append({"name": FENCE, "class": FENCE, "format": self._format})
         mkdocs_hooks.configure(config, mathjax=self.config.mathjax)
         if not self.shims_applied:  # on_config runs again for each translated site's build
-            mkdocs_shims.apply(config)
+            mkdocs_shims.apply(config, BlockOutputs(Path(config.config_file_path).parent))
             self.shims_applied = True
         mkdocs_translations.on_config(config)
         return config

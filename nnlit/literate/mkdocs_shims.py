@@ -20,6 +20,8 @@ from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 
+from nnlit.literate.block_outputs import BlockOutputs
+
 log = logging.getLogger("mkdocs.plugins.nnlit")
 
 #: The versions each shim was verified with, as prefixes of dotted versions ("2.9" also covers "2.9.0").
@@ -66,12 +68,12 @@ def _report(package: str, holds: bool, reliance: str, without: str) -> None:
         log.info(f"nnlit: {unverified} still has {reliance}, so it is used")
 
 
-def apply(config: MkDocsConfig) -> None:
+def apply(config: MkDocsConfig, store: BlockOutputs | None = None) -> None:
     """Patch what needs patching (once per process) and report the reliances that do not hold.
 
     Called from the plugin's on_config; patching twice is harmless.
     """
-    remember_python_outputs()
+    remember_python_outputs(store)
     plugins = config.plugins
     if "i18n" in plugins:
         _report(
@@ -102,13 +104,14 @@ def apply(config: MkDocsConfig) -> None:
         )
 
 
-def remember_python_outputs() -> None:
-    """Within one process, a build-time Python block with the same code prints the same thing.
+def remember_python_outputs(store: BlockOutputs | None = None) -> None:
+    """A build-time Python block with the same code, in the same context, prints the same thing.
 
     Each Chinese page holds exact copies of its English page's blocks (a test sees to
     it), and the Chinese site is built right after the English one; without this the
-    blocks that train networks for a figure would run twice. Blocks in a `session`
-    share state with other blocks, so they always run.
+    blocks that train networks for a figure would run twice. With a `store` (see
+    `block_outputs`), outputs are also kept across builds, by everything they depend
+    on. Blocks in a `session` share state with other blocks, so they always run.
 
     Relies on markdown-exec's private ``markdown_exec._internal.formatters.python._run_python``
     (code, returncode, session, **extra), which its python formatter looks up at each
@@ -121,20 +124,30 @@ def remember_python_outputs() -> None:
         return
     from markdown_exec._internal.formatters import python
 
-    run = python._run_python
-    if getattr(run, "remembers", False):
+    current = python._run_python
+    if getattr(current, "remembers", False):
+        current.store = store  # type: ignore[attr-defined]  (a new build: its own context)
+        current.outputs.clear()  # type: ignore[attr-defined]
         return
+    run = current
     outputs: dict[tuple[str, str], str] = {}
 
     def remembered(code: str, returncode: int | None = None, session: str | None = None, **extra: str) -> str:
         if session:
             return run(code, returncode, session, **extra)
-        key = (code, repr(sorted(extra.items())))
-        if key not in outputs:
-            outputs[key] = run(code, returncode, session, **extra)
-        return outputs[key]
+        options = repr(sorted(extra.items()))
+        if (code, options) not in outputs:
+            kept = remembered.store.get(code, options) if remembered.store else None  # type: ignore[attr-defined]
+            if kept is None:
+                kept = run(code, returncode, session, **extra)
+                if remembered.store:  # type: ignore[attr-defined]
+                    remembered.store.put(code, options, kept)  # type: ignore[attr-defined]
+            outputs[(code, options)] = kept
+        return outputs[(code, options)]
 
     remembered.remembers = True  # type: ignore[attr-defined]
+    remembered.store = store  # type: ignore[attr-defined]
+    remembered.outputs = outputs  # type: ignore[attr-defined]
     python._run_python = remembered
 
 

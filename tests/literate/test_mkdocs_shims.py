@@ -169,3 +169,24 @@ def test_a_plugin_without_what_its_shim_needs_fails_the_strict_build(
     mkdocs_shims.forget_autorefs_anchors(config)  # and the runtime shims leave it alone
     mkdocs_shims.enable_print_site(config, False)
     assert not mkdocs_shims.write_print_page_now(config)
+
+
+def test_kept_outputs_are_reused_only_in_the_same_context(tmp_path: Path) -> None:
+    from markdown_exec._internal.formatters import python
+
+    from nnlit.literate.block_outputs import BlockOutputs, context_hash
+
+    book = tmp_path / "book"
+    (book / "nnlit").mkdir(parents=True)
+    (book / "nnlit/a.py").write_text("A = 1\n")
+    code = "import random\nprint(random.random())\n"
+    mkdocs_shims.remember_python_outputs(BlockOutputs(book))
+    first = python._run_python(code)
+    mkdocs_shims.remember_python_outputs(BlockOutputs(book))  # a new build, the same book: read from disk
+    assert python._run_python(code) == first
+    before = context_hash(book)
+    (book / "nnlit/a.py").write_text("A = 2\n")  # the package changed: the block runs again
+    assert context_hash(book) != before
+    mkdocs_shims.remember_python_outputs(BlockOutputs(book))
+    assert python._run_python(code) != first
+    mkdocs_shims.remember_python_outputs(None)

@@ -1,0 +1,72 @@
+"""What the book's build-time Python blocks printed, kept by everything that output depends on.
+
+A block that trains a network for a figure takes seconds, and runs again on
+every build although neither it nor the package changed. Its output is a
+function of its code, of the package it imports (the generated modules and the
+machinery, all under the package folder, with the embedded data), of the files
+the chapters read (the chapters themselves: the checking chapter runs the
+checker on the seed chapter; `docs/results/`, `benchmarks/results/`), and of the
+versions of Python and of every installed distribution (matplotlib draws the
+figures). So the output is kept under a key made of all of these; a change to
+any of them is a new key, and the block runs again. A block in a markdown-exec
+`session` shares state with other blocks and is never kept.
+
+>>> import tempfile
+>>> outputs = BlockOutputs(Path(tempfile.mkdtemp()), context="test")
+>>> outputs.get("print(1)", "") is None
+True
+>>> outputs.put("print(1)", "", "1\\n")
+>>> outputs.get("print(1)", "")
+'1\\n'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import platform
+from importlib.metadata import distributions
+from pathlib import Path
+
+from nnlit.literate.tangle import write_atomically
+
+CACHE_DIR = Path(".cache") / "nnlit" / "blocks"
+
+#: What the blocks read besides their own code: the package (code and data), the chapters and the results files.
+DEPENDENCIES = ("nnlit", "docs", "benchmarks/results")
+
+
+def context_hash(root: Path) -> str:
+    """A hash of everything but its code that a block's output depends on."""
+    digest = hashlib.sha256(platform.python_version().encode())
+    for dist in sorted(f"{d.metadata['Name']}=={d.version}" for d in distributions()):
+        digest.update(dist.encode() + b"\0")
+    for folder in DEPENDENCIES:
+        for path in sorted((root / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+class BlockOutputs:
+    """Outputs of build-time blocks under one book's cache folder, by code and context."""
+
+    def __init__(self, root: Path, context: str | None = None) -> None:
+        self.folder = root / CACHE_DIR
+        self.context = context_hash(root) if context is None else context
+
+    def _path(self, code: str, options: str) -> Path:
+        key = hashlib.sha256(f"{self.context}\0{options}\0{code}".encode()).hexdigest()
+        return self.folder / f"{key}.txt"
+
+    def get(self, code: str, options: str) -> str | None:
+        try:
+            return self._path(code, options).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def put(self, code: str, options: str, output: str) -> None:
+        """Keep an output (atomically; a cache that cannot be written costs only speed)."""
+        try:
+            write_atomically(self._path(code, options), output)
+        except OSError:
+            pass
