@@ -3,11 +3,11 @@
 A block that trains a network for a figure takes seconds, and runs again on
 every build although neither it nor the package changed. Its output is a
 function of its code, of the package it imports (the generated modules and the
-machinery, all under the package folder, with the embedded data), of the files
-the chapters read (the chapters themselves: the checking chapter runs the
-checker on the seed chapter; `docs/results/`, `benchmarks/results/`), and of the
-versions of Python and of every installed distribution (matplotlib draws the
-figures). So the output is kept under a key made of all of these; a change to
+machinery, all under the package folder, with the embedded data), of the
+results files the chapters read (`docs/results/`, `benchmarks/results/`), of
+any other file of the book its code names by path (the checking chapter's block
+reads "docs/why-oj.md"), and of the versions of Python and of every installed
+distribution (matplotlib draws the figures). So the output is kept under a key made of all of these; a change to
 any of them is a new key, and the block runs again. A block in a markdown-exec
 `session` shares state with other blocks and is never kept.
 
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import platform
+import re
 from importlib.metadata import distributions
 from pathlib import Path
 
@@ -31,8 +32,11 @@ from nnlit.literate.tangle import write_atomically
 
 CACHE_DIR = Path(".cache") / "nnlit" / "blocks"
 
-#: What the blocks read besides their own code: the package (code and data), the chapters and the results files.
-DEPENDENCIES = ("nnlit", "docs", "benchmarks/results")
+#: What every block may read besides its own code: the package (code and data) and the results files.
+DEPENDENCIES = ("nnlit", "docs/results", "benchmarks/results")
+
+#: A file of the book that a block's code names, such as "docs/why-oj.md": a dependency of that block alone.
+_NAMED_FILE = re.compile(r"""["'](docs/[\w./-]+)["']""")
 
 
 def context_hash(root: Path) -> str:
@@ -51,12 +55,16 @@ class BlockOutputs:
     """Outputs of build-time blocks under one book's cache folder, by code and context."""
 
     def __init__(self, root: Path, context: str | None = None) -> None:
+        self.root = root
         self.folder = root / CACHE_DIR
         self.context = context_hash(root) if context is None else context
 
     def _path(self, code: str, options: str) -> Path:
-        key = hashlib.sha256(f"{self.context}\0{options}\0{code}".encode()).hexdigest()
-        return self.folder / f"{key}.txt"
+        digest = hashlib.sha256(f"{self.context}\0{options}\0{code}".encode())
+        for name in sorted(set(_NAMED_FILE.findall(code))):
+            path = self.root / name
+            digest.update(name.encode() + b"\0" + (path.read_bytes() if path.is_file() else b"(missing)"))
+        return self.folder / f"{digest.hexdigest()}.txt"
 
     def get(self, code: str, options: str) -> str | None:
         try:

@@ -190,3 +190,20 @@ def test_kept_outputs_are_reused_only_in_the_same_context(tmp_path: Path) -> Non
     mkdocs_shims.remember_python_outputs(BlockOutputs(book))
     assert python._run_python(code) != first
     mkdocs_shims.remember_python_outputs(None)
+
+
+def test_a_block_that_names_a_chapter_runs_again_when_that_chapter_changes(tmp_path: Path) -> None:
+    from nnlit.literate.block_outputs import BlockOutputs
+
+    book = tmp_path / "book"
+    (book / "docs").mkdir(parents=True)
+    (book / "docs/c.md").write_text("# C\n")
+    (book / "docs/other.md").write_text("# Other\n")
+    outputs = BlockOutputs(book, context="same")
+    reads = 'print(open("docs/c.md").read())'
+    outputs.put(reads, "", "# C\n")
+    outputs.put("print(1)", "", "1\n")
+    (book / "docs/other.md").write_text("# Other, changed\n")
+    assert outputs.get(reads, "") == "# C\n", "a chapter the block does not name is no dependency"
+    (book / "docs/c.md").write_text("# C, changed\n")
+    assert outputs.get(reads, "") is None and outputs.get("print(1)", "") == "1\n"
