@@ -1,12 +1,14 @@
 """The book's MkDocs plugin, `nnlit` under the `mkdocs.plugins` entry point.
 
-mkdocs.yml lists it under `plugins:` (after the others: it adds to what they
-made). It registers the ```` ```derivation ```` fence with pymdown's
+mkdocs.yml lists it under `plugins:` (before print-site, which must stay last).
+It registers the ```` ```derivation ```` fence with pymdown's
 superfences, and each build it reads the book once (`mkdocs_derivations`): the
 boxes show the verdicts this build computed, and prose shows results and links
 equations. Its options switch off what a book without them does not want: the
 cite boxes (which need CITATION.cff), the chapters' notebooks, and the offline
-MathJax. All state lives on the plugin instance, one build at a time.
+MathJax; `vocabulary` names files of the book's own words (module `words`).
+All state lives on the plugin instance, one build at a time, and build-time
+blocks' outputs are kept by content (module `block_outputs`).
 """
 
 from __future__ import annotations
