@@ -39,7 +39,7 @@ from nnlit.literate.markdown import Fence
 from nnlit.literate.vocabulary import Vocabulary
 from nnlit.literate.words import Word
 
-KEYS = {"id", "title", "given", "assume", "sizes", "expect", "steps", "timeout"}
+KEYS = {"id", "title", "given", "assume", "sizes", "expect", "steps", "timeout", "uses"}
 EXPECTATIONS = {"equal", "ill-formed", "unequal"}
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _RANGE = re.compile(r"^\s*(\w+)\s*=\s*(\d+)\s*(?:\.\.\s*(\d+))?\s*$")
@@ -72,6 +72,8 @@ class Derivation:
     timeout: float
     source: str = field(repr=False)
     words: tuple[Word, ...] = field(default=(), repr=False)  # the book's own vocabulary (see `words`)
+    uses: tuple[str, ...] = ()  # ids of earlier derivations its justifications rely on
+    uses_line: int = 0
 
     @property
     def where(self) -> str:
@@ -220,6 +222,11 @@ def parse(fence: Fence, words: tuple[Word, ...] = ()) -> Derivation:
         message = "`timeout:` must be a positive number of seconds, finite (not inf or nan)."
         raise fail(fence.line + lines.get("timeout", 0), message)
     sizes = _parse_sizes(data["sizes"], fail, fence.line + lines["sizes"]) if data.get("sizes") else []
+    uses_line = fence.line + lines.get("uses", 0)
+    uses = tuple(part.strip() for part in str(data.get("uses") or "").split(",") if part.strip())
+    for used in uses:
+        if not _ID.match(used):
+            raise fail(uses_line, f"`uses:` names derivations by id, separated by commas, not {used!r}.")
     return Derivation(
         id=ident,
         title=str(data.get("title") or ident),
@@ -234,6 +241,8 @@ def parse(fence: Fence, words: tuple[Word, ...] = ()) -> Derivation:
         timeout=float(timeout),
         source=text,
         words=words,
+        uses=uses,
+        uses_line=uses_line,
     )
 
 

@@ -19,32 +19,39 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from nnlit.literate.derivation import Derivation
+from nnlit.literate.derivation import Derivation, DerivationError
 from nnlit.literate.mkdocs_fence import DerivationBoxes
 from nnlit.literate.numbering import REFERENCE, equation_numbers
 from nnlit.literate.results import BookResults, ResultError, site_markdown
 from nnlit.literate.verdicts import VerdictCache
-from nnlit.literate.verify import book_chapters, derivations_in
+from nnlit.literate.verify import book_chapters, derivations_in, wrong_uses
 from nnlit.literate.words import book_words
 
 # A whole ```derivation block, indented or not.
 _DERIVATION_BLOCK = re.compile(r"^[ \t]*(`{3,}|~{3,})derivation\b.*?^[ \t]*\1[ \t]*$", re.MULTILINE | re.DOTALL)
 
 
-def reused_ids(root: Path) -> dict[tuple[str, int], str]:
-    """(chapter, line) of every block whose id an earlier block of the book already has, with the message."""
+def book_derivations(root: Path) -> list[Derivation | DerivationError]:
+    """Every block of the book, in book order, read for its id and `uses:` only (no evaluation)."""
+    return [item for chapter in book_chapters(root) for item in derivations_in(chapter, root, words=())]
+
+
+def book_errors(items: list[Derivation | DerivationError]) -> dict[tuple[str, int], str]:
+    """(chapter, line) of every block whose id an earlier block already has, or whose `uses:` is wrong, with why."""
+    errors: dict[tuple[str, int], str] = {}
+    for item, why in wrong_uses(items):
+        key = (item.chapter, item.line)
+        errors[key] = f"{errors[key]}\n{why}" if key in errors else why
     first: dict[str, Derivation] = {}
-    reused = {}
-    for chapter in book_chapters(root):
-        for item in derivations_in(chapter, root, words=()):  # ids only: no need of the book's words
-            if not isinstance(item, Derivation):
-                continue
-            if item.id in first:
-                reused[(item.chapter, item.line)] = (
-                    f"{item.where}: {item.id}: the id {item.id} is already used at {first[item.id].where}."
-                )
-            first.setdefault(item.id, item)
-    return reused
+    for item in items:
+        if not isinstance(item, Derivation):
+            continue
+        if item.id in first:
+            errors[(item.chapter, item.line)] = (
+                f"{item.where}: {item.id}: the id {item.id} is already used at {first[item.id].where}."
+            )
+        first.setdefault(item.id, item)
+    return errors
 
 
 @dataclass
@@ -58,7 +65,13 @@ class DerivationPages:
     def of_book(cls, root: Path) -> DerivationPages:
         """Read the book once: equation numbers, results, ids used twice, and the verdict cache."""
         numbers = equation_numbers(root)
-        boxes = DerivationBoxes(root, numbers, VerdictCache(root), reused_ids(root), words=book_words(root))
+        items = [item for item in book_derivations(root) if isinstance(item, Derivation)]
+        boxes = DerivationBoxes(root, numbers, VerdictCache(root), book_errors(items), words=book_words(root))
+        boxes.titles = {item.id: item.title for item in items}
+        for item in items:
+            boxes.uses[item.id] = item.uses
+            for used in item.uses:
+                boxes.used_by.setdefault(used, []).append(item.id)
         return cls(boxes, BookResults.of_book(root, numbers))
 
     def page_markdown(self, markdown: str, src_uri: str, docs_dir: Path) -> str:

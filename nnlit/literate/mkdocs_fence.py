@@ -47,6 +47,8 @@ _ZH = {
     "fails": "<strong>不成立。</strong>本页构建时，检验程序给出：",
     "checked by": "本页构建时由 SymPy 检验，<code>nnlit verify</code> 和测试套件也检验它。",
     "where": "其中",
+    "uses": "用到：",
+    "used by": "被用于：",
     "source": "被检验的源码（{chapter}，第 {line} 行；中文版只翻译了标题和每一步的理由）",
 }
 
@@ -62,6 +64,8 @@ _EN = {
     "fails": "<strong>Does not hold.</strong> When this page was built, the checker said:",
     "checked by": "Checked by SymPy when this page was built, and by <code>nnlit verify</code> and the test suite.",
     "where": "where",
+    "uses": "Uses:",
+    "used by": "Used by:",
     "source": "The source that was checked ({chapter}, line {line})",
 }
 
@@ -83,15 +87,18 @@ def _display(latex: str) -> str:
 class DerivationBoxes:
     """The derivation boxes of one build, and what a box needs beyond its own text.
 
-    The plugin makes one per build (`numbers`, `verdicts` and `duplicates` are the
+    The plugin makes one per build (`numbers`, `verdicts`, `book_errors` and the links are the
     book's) and calls `start_page` before each page is rendered.
     """
 
     root: Path | None = None
     numbers: dict[str, Equation] = field(default_factory=dict)
     verdicts: VerdictCache = field(default_factory=lambda: VerdictCache(None))
-    duplicates: dict[tuple[str, int], str] = field(default_factory=dict)  # (chapter, line) -> why
+    book_errors: dict[tuple[str, int], str] = field(default_factory=dict)  # (chapter, line) -> why it fails
     words: tuple[Word, ...] = ()  # the book's own vocabulary
+    titles: dict[str, str] = field(default_factory=dict)  # every derivation's title, by id
+    uses: dict[str, tuple[str, ...]] = field(default_factory=dict)  # id -> the earlier results it uses
+    used_by: dict[str, list[str]] = field(default_factory=dict)  # id -> the later results that use it
     chapter: str = "docs/unknown.md"  # the page being rendered
     located: dict[str, int] = field(default_factory=dict)  # block text -> how many of them this page rendered
 
@@ -142,9 +149,9 @@ class DerivationBoxes:
     def verdict_of(self, derivation: Derivation) -> Verdict:
         """This build's verdict on the block (or on its English copy), a reused id counting as a failure."""
         checked = self.english_copy(derivation)
-        duplicate = self.duplicates.get((checked.chapter, checked.line))
-        if duplicate:
-            return Verdict(False, "malformed", duplicate, ())
+        wrong = self.book_errors.get((checked.chapter, checked.line))  # an id used twice, a wrong `uses:`
+        if wrong:
+            return Verdict(False, "malformed", wrong, ())
         return self.verdicts.verdict(checked)
 
     # --- the parts of a box ----------------------------------------------------------------
@@ -221,6 +228,24 @@ class DerivationBoxes:
             f"<pre><code>{html.escape(derivation.source)}</code></pre></details>"
         )
 
+    def link_to(self, ident: str) -> str:
+        """A link to another derivation's box: its number and title."""
+        equation = self.numbers.get(ident)
+        title = html.escape(self.titles.get(ident, ident))
+        if equation is None:
+            return title
+        return f'<a href="{self.href(equation.page, "#" + equation.anchor)}">({equation.number}) {title}</a>'
+
+    def links(self, derivation: Derivation) -> str:
+        """What the derivation uses, and what uses it (from the book's `uses:` lines)."""
+        rows = []
+        both = (("uses", self.uses.get(derivation.id, ())), ("used by", self.used_by.get(derivation.id, [])))
+        for label, ids in both:
+            if ids:
+                linked = ", ".join(self.link_to(ident) for ident in ids)
+                rows.append(f'<p class="derivation-links"><span>{self.labels[label]}</span> {linked}</p>')
+        return "".join(rows)
+
     def title(self, derivation: Derivation, anchor: str) -> str:
         equation = self.numbers.get(derivation.id)
         number = f'<span class="derivation-number">({equation.number})</span> ' if equation else ""
@@ -255,7 +280,8 @@ class DerivationBoxes:
         status = "holds" if verdict.ok else "fails"
         return (
             f'<div class="derivation derivation-{status}" id="{anchor}">'
-            f"{self.title(derivation, anchor)}{body}{conclusion}{self.source(derivation, checked)}"
+            f"{self.title(derivation, anchor)}{body}{conclusion}{self.links(derivation)}"
+            f"{self.source(derivation, checked)}"
             "</div>"
         )
 

@@ -44,6 +44,39 @@ def book_chapters(root: Path, paths: list[Path] | None = None) -> list[Path]:
     return in_nav + [c.resolve() for c in all_chapters(root) if c.resolve() not in in_nav]
 
 
+def wrong_uses(
+    items: list[Derivation | DerivationError], book: list[Derivation | DerivationError] | None = None
+) -> list[tuple[Derivation, str]]:
+    """Each of `items` whose `uses:` names no earlier derivation of the `book` (both in book order), with why."""
+    book = items if book is None else book
+    position: dict[str, tuple[int, Derivation]] = {}
+    for number, item in enumerate(book):
+        if isinstance(item, Derivation):
+            position.setdefault(item.id, (number, item))
+    where_in_book = {(item.chapter, item.line): n for n, item in enumerate(book) if isinstance(item, Derivation)}
+    wrong = []
+    for item in items:
+        if not isinstance(item, Derivation) or (item.chapter, item.line) not in where_in_book:
+            continue
+        number = where_in_book[(item.chapter, item.line)]
+        for used in item.uses:
+            where = f"{item.chapter}:{item.uses_line}: {item.id}: `uses: {used}`"
+            if used not in position:
+                wrong.append((item, f"{where} names no derivation of the book."))
+            elif position[used][0] >= number:
+                later = position[used][1]
+                itself = later.where == item.where
+                what = "is this derivation itself" if itself else f"comes later in the book, at {later.where}"
+                wrong.append((item, f"{where} {what}: a derivation can only use earlier results."))
+    return wrong
+
+
+def check_uses(
+    items: list[Derivation | DerivationError], book: list[Derivation | DerivationError] | None = None
+) -> list[DerivationError]:
+    return [DerivationError(why) for _, why in wrong_uses(items, book)]
+
+
 def check_duplicate_ids(items: list[Derivation | DerivationError]) -> list[DerivationError]:
     seen: dict[str, Derivation] = {}
     errors = []
@@ -97,7 +130,13 @@ def verify_book(root: Path, paths: list[Path] | None = None, times: bool = False
             problems.append(error)
     for problem in problems:
         print(f"nnlit verify: {problem}", file=sys.stderr)
-    items.extend(check_duplicate_ids(items))
+    book = items
+    if paths:  # the chapters named may use results of others: look them up in the whole book
+        try:
+            book = [item for chapter in book_chapters(root) for item in derivations_in(chapter, root, ())]
+        except NnlitError:
+            book = items
+    items.extend(check_duplicate_ids(items) + check_uses(items, book))
     failures = len(problems)
     total = 0.0
     for item in items:
