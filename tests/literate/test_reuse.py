@@ -25,6 +25,14 @@ def course(tmp_path: Path) -> Path:
     return copy
 
 
+def copy_into(course: Path, folder: Path) -> None:
+    for path in course.rglob("*"):
+        if path.is_file():
+            target = folder / path.relative_to(course)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(path.read_bytes())
+
+
 def build(root: Path) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(root / "site")]
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -50,11 +58,7 @@ def test_a_wrong_step_in_the_course_fails_its_build_with_its_file_and_line(cours
 def test_the_courses_derivations_are_test_items_through_the_entry_point(
     course: Path, pytester: pytest.Pytester
 ) -> None:
-    for path in course.rglob("*"):
-        if path.is_file():
-            target = pytester.path / path.relative_to(course)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(path.read_bytes())
+    copy_into(course, pytester.path)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-v")
     result.assert_outcomes(passed=2)
     result.stdout.fnmatch_lines(["*softplus.md::softplus-slope PASSED*", "*softplus.md::softplus-unit-weight PASSED*"])
@@ -98,3 +102,13 @@ def test_the_mutation_run_mistakes_the_courses_word_for_the_ones_it_names(course
     swapped = {outcome.mutant.kind: outcome.verdict for outcome in outcomes if "for softplus" in outcome.mutant.kind}
     assert swapped == {"sigmoid for softplus": "killed", "log for softplus": "killed"}
     assert report.count("survived") == 0
+
+
+def test_a_wrong_use_fails_the_courses_test_item_with_its_line(course: Path, pytester: pytest.Pytester) -> None:
+    copy_into(course, pytester.path)
+    page = pytester.path / "docs/softplus.md"
+    later = "id: softplus-slope\nuses: softplus-unit-weight\n"
+    page.write_text(page.read_text().replace("id: softplus-slope\n", later))
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["docs/softplus.md:9: softplus-slope: `uses: softplus-unit-weight` comes later*"])
