@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from nnlit.cli import build_parser
 from tests.helpers import BookMaker, fence
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,6 +44,26 @@ def test_usage_errors_are_one_line_and_exit_2(args: list[str], message: str) -> 
     assert result.stdout == ""
     assert result.stderr.count("\n") == 1 and message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def every_parser(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
+    yield parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                yield from every_parser(sub)
+
+
+@pytest.mark.parametrize("parser", list(every_parser(build_parser())), ids=lambda parser: parser.prog)
+def test_every_option_says_what_it_means_and_shows_its_default(parser: argparse.ArgumentParser) -> None:
+    formatter = parser.formatter_class(prog=parser.prog)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            continue
+        assert action.help, f"{parser.prog} {action.dest} has no help"
+        if action.option_strings and action.default not in (None, False, argparse.SUPPRESS):
+            shown = formatter._expand_help(action)  # the help as printed, %(default)s filled in
+            assert f"(default: {action.default}" in shown, f"{parser.prog} {action.option_strings[0]}: {shown}"
 
 
 def test_verify_lists_the_seed_chapters_derivations() -> None:
