@@ -76,6 +76,20 @@ def _digit(text: str) -> int:
     return int(text)
 
 
+_VERIFY_EPILOG = """\
+formats:
+  text   one line per derivation that holds; for a failure, its message, with the
+         math of the failing steps and of the reason in plain text (∂z_k/∂w_jk)
+  latex  the same, with the math in LaTeX as the checker writes it
+  json   one JSON object per line: for each derivation the keys id, file, line,
+         status, verdict and seconds, and for a failure also step (the step that
+         does not follow, or null), reason (in LaTeX) and message, and with
+         --times the pairs of steps; a malformed block has status "malformed",
+         a chapter that cannot be read "error";
+         the last object's key "summary" holds the summary line, with the counts
+         "derivations" and "failed" and the "seconds" of checking
+
+exit status: 0 if every derivation holds, 1 if any fails, 2 for a usage error"""
 _MODEL_HELP = "a network saved by `nnlit train --out` (default: the classic recipe's network, trained once and cached)"
 
 
@@ -99,9 +113,20 @@ def build_parser() -> argparse.ArgumentParser:
     tangle.add_argument("--check", action="store_true", help="only compare; exit 1 with a diff if they differ")
     tangle.add_argument("--force", action="store_true", help="overwrite generated modules even if edited by hand")
 
-    verify = command("verify", "check every derivation of the book (or of the chapters given)")
+    verify = command(
+        "verify",
+        "check every derivation of the book (or of the chapters given)",
+        epilog=_VERIFY_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     verify.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="chapters to check (default: all)")
     verify.add_argument("--times", action="store_true", help="also print the seconds of every step pair")
+    verify.add_argument(
+        "--format",
+        choices=["text", "latex", "json"],
+        default="text",
+        help="how to write the report, see below (default: %(default)s)",
+    )
 
     mutate = command("mutate", "make small mistakes in every step and check that verify catches them")
     mutate.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="chapters to mutate (default: all)")
@@ -196,7 +221,7 @@ def _tangle(args: argparse.Namespace) -> int:
 def _verify(args: argparse.Namespace) -> int:
     from nnlit.literate.verify import verify_book
 
-    return verify_book(args.root, args.paths, times=args.times)
+    return verify_book(args.root, args.paths, times=args.times, fmt=args.format)
 
 
 def _mutate(args: argparse.Namespace) -> int:

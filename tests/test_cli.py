@@ -36,6 +36,7 @@ def nnlit(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
         (["backquery", "12", "-o", "x.png"], "argument DIGIT: '12' is not a digit from 0 to 9"),
         (["backquery", "3"], "the following arguments are required: -o/--out"),
         (["predict"], "the following arguments are required: IMAGE"),
+        (["verify", "--format", "pdf"], "argument --format: invalid choice: 'pdf'"),
     ],
 )
 def test_usage_errors_are_one_line_and_exit_2(args: list[str], message: str) -> None:

@@ -1,15 +1,23 @@
-"""`nnlit verify`: find the book's derivations, check them, and report one line each."""
+"""`nnlit verify`: find the book's derivations, check them, and report one line each.
+
+The report comes in three formats: `text` for a terminal (a failing step and its
+reason in plain-text math, module `plain_math`), `latex` (the messages as the
+checker writes them) and `json` (one object per line, for other programs).
+"""
 
 from __future__ import annotations
 
+import json
+import re
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from nnlit.errors import NnlitError
-from nnlit.literate.checker import Result, check
+from nnlit.literate.checker import Result, Verdict, check
 from nnlit.literate.derivation import Derivation, DerivationError, parse
 from nnlit.literate.markdown import all_chapters, chapters_in_order, read_fences
+from nnlit.literate.plain_math import plain
 from nnlit.literate.words import Word, book_words
 
 
@@ -90,11 +98,22 @@ def check_duplicate_ids(items: list[Derivation | DerivationError]) -> list[Deriv
     return errors
 
 
-def format_result(result: Result, times: bool = False) -> str:
+_MATH_LINE = re.compile(r"^(  (?:step \d+|why): )(.*)$", re.MULTILINE)  # the lines of a message that hold math
+_LOCATION = re.compile(r"([\w./-]+\.\w+)(?::(\d+))?(?=[: ])")  # a message's leading docs/<file>.md:<line>
+
+
+def plain_message(message: str) -> str:
+    """A failure's message with the math of its `step N:` and `why:` lines in plain text."""
+    return _MATH_LINE.sub(lambda found: found.group(1) + plain(found.group(2)), message)
+
+
+def format_result(result: Result, times: bool = False, fmt: str = "latex") -> str:
+    """The report of one derivation: one line if it holds, else its message; in `fmt`, "text" or "latex"."""
     derivation = result.derivation
     line = f"{derivation.id:<34} {derivation.where:<24} {result.status}  ({result.seconds:.2f} s)"
     if not result.ok:
-        line = f"{result.message}\n  ({derivation.id}: {result.status}, {result.seconds:.2f} s)"
+        message = plain_message(result.message) if fmt == "text" else result.message
+        line = f"{message}\n  ({derivation.id}: {result.status}, {result.seconds:.2f} s)"
     if times:
         line += "".join(
             f"\n    steps {pair.number}-{pair.number + 1}: {pair.seconds:.3f} s  {pair.method or 'not shown'}"
@@ -103,10 +122,62 @@ def format_result(result: Result, times: bool = False) -> str:
     return line
 
 
-def verify_book(root: Path, paths: list[Path] | None = None, times: bool = False, out: TextIO | None = None) -> int:
+def result_record(result: Result, times: bool = False) -> dict[str, Any]:
+    """The JSON object of one checked derivation; a failure's also says which step, why, and the whole message."""
+    derivation = result.derivation
+    record: dict[str, Any] = {
+        "id": derivation.id,
+        "file": derivation.chapter,
+        "line": derivation.line,
+        "status": result.status,
+        "verdict": result.verdict.value if result.verdict else None,
+        "seconds": round(result.seconds, 3),
+    }
+    if not result.ok:
+        # only a pair that was settled unequal or unproved names a step; an ill-formed block, a timeout do not
+        failing = result.pairs[-1] if result.pairs and not result.pairs[-1].ok else None
+        record["step"] = failing.number + 1 if failing else None
+        record["reason"] = failing.reason if failing else None
+        record["message"] = result.message
+    if times:
+        record["pairs"] = [
+            {"steps": [pair.number, pair.number + 1], "seconds": round(pair.seconds, 3), "method": pair.method or None}
+            for pair in result.pairs
+        ]
+    return record
+
+
+def problem_record(problem: NnlitError) -> dict[str, Any]:
+    """The JSON object of a malformed block ("malformed") or of a chapter that cannot be read ("error")."""
+    message = str(problem)
+    found = _LOCATION.match(message)
+    malformed = isinstance(problem, DerivationError)
+    return {
+        "id": None,
+        "file": found.group(1) if found else None,
+        "line": int(found.group(2)) if found and found.group(2) else None,
+        "status": "malformed" if malformed else "error",
+        "verdict": Verdict.MALFORMED.value if malformed else None,
+        "seconds": None,
+        "step": None,
+        "reason": None,
+        "message": message,
+    }
+
+
+def _json_line(record: dict[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False)
+
+
+def verify_book(
+    root: Path, paths: list[Path] | None = None, times: bool = False, out: TextIO | None = None, fmt: str = "latex"
+) -> int:
     """Check every derivation; print one line per derivation; 0 if all hold, 1 otherwise.
 
     A chapter that cannot be read is one sentence on stderr, and counts as a failure.
+    In `fmt` "json" every derivation, malformed block and unreadable chapter is one
+    JSON object per line, and the last line is an object whose key "summary" holds
+    the summary line, with the counts "derivations" and "failed" and the "seconds".
     """
     out = out or sys.stdout
     root = root.resolve()
@@ -122,6 +193,8 @@ def verify_book(root: Path, paths: list[Path] | None = None, times: bool = False
         words = book_words(root)
     except NnlitError as error:  # the book's vocabulary file: every chapter needs it
         print(f"nnlit verify: {error}", file=sys.stderr)
+        if fmt == "json":
+            print(_json_line(problem_record(error)), file=out)
         return 1
     for chapter in chapters:
         try:
@@ -130,6 +203,8 @@ def verify_book(root: Path, paths: list[Path] | None = None, times: bool = False
             problems.append(error)
     for problem in problems:
         print(f"nnlit verify: {problem}", file=sys.stderr)
+        if fmt == "json":  # in the stream too, so that a program reading stdout sees every failure
+            print(_json_line(problem_record(problem)), file=out)
     book = items
     if paths:  # the chapters named may use results of others: look them up in the whole book
         try:
@@ -142,15 +217,21 @@ def verify_book(root: Path, paths: list[Path] | None = None, times: bool = False
     for item in items:
         if isinstance(item, DerivationError):
             failures += 1
-            print(str(item), file=out)
+            print(_json_line(problem_record(item)) if fmt == "json" else str(item), file=out)
             continue
         result = check(item)
         total += result.seconds
         failures += not result.ok
-        print(format_result(result, times), file=out)
+        report = _json_line(result_record(result, times)) if fmt == "json" else format_result(result, times, fmt)
+        print(report, file=out)
     checked = sum(isinstance(item, Derivation) for item in items)
-    if not checked and not failures:
-        print("no derivations found.", file=out)
     verdict = "all hold" if not failures else f"{failures} failed"
-    print(f"{checked} derivations, {verdict}, {total:.1f} s of checking.", file=out)
+    summary = f"{checked} derivations, {verdict}, {total:.1f} s of checking."
+    if fmt == "json":
+        record = {"summary": summary, "derivations": checked, "failed": failures, "seconds": round(total, 3)}
+        print(_json_line(record), file=out)
+    else:
+        if not checked and not failures:
+            print("no derivations found.", file=out)
+        print(summary, file=out)
     return 1 if failures else 0
