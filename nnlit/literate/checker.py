@@ -44,7 +44,7 @@ from nnlit.literate.cases import derivatives_away_from_kinks, equal_by_cases, ha
 from nnlit.literate.derivation import Derivation, DerivationError, evaluate
 from nnlit.literate.latex import book_latex, step_latex
 from nnlit.literate.vocabulary import Vocabulary, sigmoid
-from nnlit.literate.words import WordFunction, rewrite_words
+from nnlit.literate.words import Word, WordFunction, rewrite_words
 
 RANDOM_POINTS = 8  # points only refute: see compare_explicit
 EXPLAIN_OPS = 300  # larger differences are not factored for the message (it can take minutes)
@@ -80,11 +80,14 @@ def time_limit(seconds: float) -> Iterator[None]:
 @dataclass
 class PairResult:
     number: int  # the pair (number, number + 1), steps counted from 1
-    ok: bool
+    outcome: Outcome  # EQUAL (proved), UNEQUAL (a counterexample) or UNKNOWN (unproved)
     method: str  # how it was settled, e.g. "for all sizes", "at n = 2, m = 3"
     seconds: float
     reason: str = ""
-    outcome: Outcome | None = None  # EQUAL (proved), UNEQUAL (a counterexample) or UNKNOWN (unproved)
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome is Outcome.EQUAL
 
 
 @dataclass
@@ -217,12 +220,12 @@ def canonical(
     return sympy.expand(_canonical_names(expr))
 
 
-def _without_sigmoid(expr: Any) -> Any:
+def _written_out(expr: Any) -> Any:
     """sigmoid, tanh and the book's own words written out, so that a rational function of exponentials can cancel.
 
     >>> from sympy import Symbol, tanh
     >>> x = Symbol('x', real=True)
-    >>> sympy.cancel(sympy.together(_without_sigmoid(tanh(x) - 2*sigmoid(2*x) + 1)))
+    >>> sympy.cancel(sympy.together(_written_out(tanh(x) - 2*sigmoid(2*x) + 1)))
     0
     """
     expr = rewrite_words(expr).replace(lambda e: isinstance(e, sympy.tanh), lambda e: e.rewrite(sympy.exp))
@@ -241,7 +244,7 @@ def prove_for_all_sizes(a: Any, b: Any, definitions: dict, ranges: dict) -> tupl
         return equal_by_cases(left, right, exactly_equal), left, right
     # rational functions (1/y + 1/(1 - y)), and sigmoid and tanh against their exponential forms
     if difference.has(sympy.exp, sympy.log, sympy.tanh, WordFunction):
-        difference = sympy.expand(_without_sigmoid(difference))
+        difference = sympy.expand(_written_out(difference))
     if sympy.cancel(sympy.together(difference)) == 0:
         return True, left, right
     return False, left, right
@@ -339,8 +342,26 @@ def exactly_equal(x: Any, y: Any) -> bool:
     if has_cases(x) or has_cases(y):
         return equal_by_cases(x, y, exactly_equal)
     if difference.has(sympy.exp, sympy.tanh, WordFunction):
-        difference = sympy.expand(_without_sigmoid(difference))
+        difference = sympy.expand(_written_out(difference))
     return sympy.cancel(sympy.together(difference)) == 0
+
+
+def word_record_error(word: Word) -> str:
+    r"""Why a book's word cannot be used: its record's derivative is not exactly the slope of its explicit form.
+
+    >>> from nnlit.literate.words import Word
+    >>> softplus = Word("softplus", lambda x: sympy.log(1 + sympy.exp(x)), sigmoid, r"\operatorname{softplus}")
+    >>> word_record_error(softplus)
+    ''
+    >>> word_record_error(Word("half", lambda x: x**2 / 2, lambda x: 2*x, "h"))
+    "the word half's derivative 2*x is not the slope of its explicit form (x)"
+    """
+    x = sympy.Symbol("x", real=True)
+    claimed = sympy.sympify(word.derivative(x))
+    slope = sympy.diff(sympy.sympify(word.explicit(x)), x)
+    if exactly_equal(claimed, slope):
+        return ""
+    return f"the word {word.name}'s derivative {claimed} is not the slope of its explicit form ({slope})"
 
 
 class Outcome(enum.Enum):
@@ -629,7 +650,7 @@ class PairProof:
             outcome = Outcome.UNEQUAL
         else:
             outcome, method, reason = self.at_concrete_sizes(number, left, right)
-        return PairResult(number, outcome is Outcome.EQUAL, method, time.perf_counter() - started, reason, outcome)
+        return PairResult(number, outcome, method, time.perf_counter() - started, reason)
 
 
 def _check(derivation: Derivation, started: float, pairs: list[PairResult]) -> Result:
@@ -639,7 +660,7 @@ def _check(derivation: Derivation, started: float, pairs: list[PairResult]) -> R
         return Result(derivation, verdict.holds, status, time.perf_counter() - started, pairs, message, verdict)
 
     for word in derivation.words:  # the book's own words are used only once their records are proved
-        wrong = word.slope_error()
+        wrong = word_record_error(word)
         if wrong:
             return done(Verdict.MALFORMED, "malformed", f"{derivation.where}: {derivation.id}: {wrong}.")
     try:

@@ -24,7 +24,7 @@ from nnlit.literate.mkdocs_fence import DerivationBoxes
 from nnlit.literate.numbering import REFERENCE, equation_numbers
 from nnlit.literate.results import BookResults, ResultError, site_markdown
 from nnlit.literate.verdicts import VerdictCache
-from nnlit.literate.verify import book_chapters, derivations_in, wrong_uses
+from nnlit.literate.verify import book_chapters, book_problems, derivations_in
 from nnlit.literate.words import book_words
 
 # A whole ```derivation block, indented or not.
@@ -34,24 +34,6 @@ _DERIVATION_BLOCK = re.compile(r"^[ \t]*(`{3,}|~{3,})derivation\b.*?^[ \t]*\1[ \
 def book_derivations(root: Path) -> list[Derivation | DerivationError]:
     """Every block of the book, in book order, read for its id and `uses:` only (no evaluation)."""
     return [item for chapter in book_chapters(root) for item in derivations_in(chapter, root, words=())]
-
-
-def book_errors(items: list[Derivation | DerivationError]) -> dict[tuple[str, int], str]:
-    """(chapter, line) of every block whose id an earlier block already has, or whose `uses:` is wrong, with why."""
-    errors: dict[tuple[str, int], str] = {}
-    for item, why in wrong_uses(items):
-        key = (item.chapter, item.line)
-        errors[key] = f"{errors[key]}\n{why}" if key in errors else why
-    first: dict[str, Derivation] = {}
-    for item in items:
-        if not isinstance(item, Derivation):
-            continue
-        if item.id in first:
-            errors[(item.chapter, item.line)] = (
-                f"{item.where}: {item.id}: the id {item.id} is already used at {first[item.id].where}."
-            )
-        first.setdefault(item.id, item)
-    return errors
 
 
 @dataclass
@@ -66,7 +48,7 @@ class DerivationPages:
         """Read the book once: equation numbers, results, ids used twice, and the verdict cache."""
         numbers = equation_numbers(root)
         items = [item for item in book_derivations(root) if isinstance(item, Derivation)]
-        boxes = DerivationBoxes(root, numbers, VerdictCache(root), book_errors(items), words=book_words(root))
+        boxes = DerivationBoxes(root, numbers, VerdictCache(root), book_problems(items), words=book_words(root))
         boxes.titles = {item.id: item.title for item in items}
         for item in items:
             boxes.uses[item.id] = item.uses

@@ -28,7 +28,7 @@ from nnlit.literate.markdown import Fence, english_page, read_fences
 from nnlit.literate.markdown import page_language as language_of
 from nnlit.literate.numbering import REFERENCE, Equation
 from nnlit.literate.premises import premises
-from nnlit.literate.verdicts import Verdict, VerdictCache
+from nnlit.literate.verdicts import ShownVerdict, VerdictCache
 from nnlit.literate.vocabulary import Vocabulary
 from nnlit.literate.words import Word
 
@@ -146,17 +146,17 @@ class DerivationBoxes:
                 return parse(fence, self.words)
         return derivation
 
-    def verdict_of(self, derivation: Derivation) -> Verdict:
+    def verdict_of(self, derivation: Derivation) -> ShownVerdict:
         """This build's verdict on the block (or on its English copy), a reused id counting as a failure."""
         checked = self.english_copy(derivation)
         wrong = self.book_errors.get((checked.chapter, checked.line))  # an id used twice, a wrong `uses:`
         if wrong:
-            return Verdict(False, "malformed", wrong, ())
+            return ShownVerdict(False, "malformed", wrong, ())
         return self.verdicts.verdict(checked)
 
     # --- the parts of a box ----------------------------------------------------------------
 
-    def claim(self, derivation: Derivation, verdict: Verdict, size_names: list[str]) -> str:
+    def claim(self, derivation: Derivation, verdict: ShownVerdict, size_names: list[str]) -> str:
         """What the page says about the block: the verdict this build computed, in the page's language."""
         words = self.labels
         if derivation.expect in ("ill-formed", "unequal"):
@@ -267,7 +267,7 @@ class DerivationBoxes:
             namespace = evaluate(derivation, vocabulary).namespace
             body = self.where(derivation, namespace) + self.steps(derivation, namespace)
         except DerivationError as error:
-            checked, verdict, body = derivation, Verdict(False, "malformed", str(error), ()), ""
+            checked, verdict, body = derivation, ShownVerdict(False, "malformed", str(error), ()), ""
         if verdict.ok:
             conclusion = (
                 f'<p class="derivation-check">{self.claim(derivation, verdict, list(vocabulary.size_symbols))} '

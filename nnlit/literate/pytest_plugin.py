@@ -24,26 +24,26 @@ from nnlit.literate.checker import check
 from nnlit.literate.derivation import Derivation, DerivationError
 from nnlit.literate.markdown import is_translation, read_fences
 from nnlit.literate.tangle import chapter_line, is_generated, tangled_fences
-from nnlit.literate.verify import book_chapters, derivations_in, wrong_uses
+from nnlit.literate.verify import book_chapters, book_problems, derivations_in
 
 
 def _root(config: pytest.Config) -> Path:
     return Path(config.rootpath)
 
 
-_WRONG_USES = pytest.StashKey[dict[tuple[str, int], str]]()
+_BOOK_PROBLEMS = pytest.StashKey[dict[tuple[str, int], str]]()
 
 
-def wrong_uses_of_book(config: pytest.Config) -> dict[tuple[str, int], str]:
-    """Each block whose `uses:` names no earlier derivation, read once per test run for the whole book."""
-    if _WRONG_USES not in config.stash:
+def book_problems_of(config: pytest.Config) -> dict[tuple[str, int], str]:
+    """Each block with a reused id or a wrong `uses:`, read once per test run for the whole book."""
+    if _BOOK_PROBLEMS not in config.stash:
         root = _root(config)
         try:
             book = [item for chapter in book_chapters(root) for item in derivations_in(chapter, root, ())]
         except NnlitError:
             book = []  # a book that cannot be read: its chapters' items report why
-        config.stash[_WRONG_USES] = {(item.chapter, item.line): why for item, why in wrong_uses(book)}
-    return config.stash[_WRONG_USES]
+        config.stash[_BOOK_PROBLEMS] = book_problems(book)
+    return config.stash[_BOOK_PROBLEMS]
 
 
 class DerivationFailure(Exception):
@@ -58,7 +58,7 @@ class DerivationItem(pytest.Item):
     def runtest(self) -> None:
         if isinstance(self.derivation, DerivationError):
             raise DerivationFailure(str(self.derivation))
-        wrong = wrong_uses_of_book(self.config).get((self.derivation.chapter, self.derivation.line))
+        wrong = book_problems_of(self.config).get((self.derivation.chapter, self.derivation.line))
         if wrong:
             raise DerivationFailure(wrong)
         result = check(self.derivation)

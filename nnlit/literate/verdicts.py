@@ -35,7 +35,7 @@ def checker_version() -> str:
 
 
 @dataclass(frozen=True)
-class Verdict:
+class ShownVerdict:
     """What the page says of one derivation."""
 
     ok: bool
@@ -44,7 +44,7 @@ class Verdict:
     methods: tuple[str, ...]  # how each pair of steps was settled
 
     @classmethod
-    def of(cls, result: Result) -> Verdict:
+    def of(cls, result: Result) -> ShownVerdict:
         return cls(result.ok, result.status, result.message, tuple(pair.method for pair in result.pairs))
 
 
@@ -54,7 +54,7 @@ class VerdictCache:
     def __init__(self, root: Path | None) -> None:
         self.path = root / CACHE_FILE if root else None
         self.version = checker_version()
-        self.verdicts: dict[str, Verdict] = {}
+        self.verdicts: dict[str, ShownVerdict] = {}
         self.checked = 0  # derivations checked in this build (the rest came from the cache)
         self.used: set[str] = set()  # the keys this build asked for: only they are saved
         if self.path and self.path.is_file():
@@ -65,7 +65,7 @@ class VerdictCache:
             stored = json.loads(self.path.read_text(encoding="utf-8"))
             if stored.get("checker") == self.version:
                 self.verdicts = {
-                    key: Verdict(v["ok"], v["status"], v["message"], tuple(v["methods"]))
+                    key: ShownVerdict(v["ok"], v["status"], v["message"], tuple(v["methods"]))
                     for key, v in stored["verdicts"].items()
                 }
         except (OSError, ValueError, KeyError, TypeError):
@@ -75,15 +75,15 @@ class VerdictCache:
         text = f"{self.version}\0{derivation.chapter}\0{derivation.line}\0{derivation.source}"
         return hashlib.sha256(text.encode()).hexdigest()
 
-    def verdict(self, derivation: Derivation) -> Verdict:
+    def verdict(self, derivation: Derivation) -> ShownVerdict:
         """The checker's verdict on a derivation: from the cache, or checked now."""
         key = self.key(derivation)
         if key not in self.verdicts:
             result = check(derivation)
             self.checked += 1
             if result.timed_out:
-                return Verdict.of(result)
-            self.verdicts[key] = Verdict.of(result)
+                return ShownVerdict.of(result)
+            self.verdicts[key] = ShownVerdict.of(result)
         self.used.add(key)
         return self.verdicts[key]
 

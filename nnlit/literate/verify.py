@@ -79,23 +79,30 @@ def wrong_uses(
     return wrong
 
 
-def check_uses(
-    items: list[Derivation | DerivationError], book: list[Derivation | DerivationError] | None = None
-) -> list[DerivationError]:
-    return [DerivationError(why) for _, why in wrong_uses(items, book)]
-
-
-def check_duplicate_ids(items: list[Derivation | DerivationError]) -> list[DerivationError]:
+def reused_ids(items: list[Derivation | DerivationError]) -> list[tuple[Derivation, str]]:
+    """Each block whose id an earlier block already has, with why."""
     seen: dict[str, Derivation] = {}
-    errors = []
+    reused = []
     for item in items:
         if isinstance(item, Derivation):
             if item.id in seen:
-                errors.append(
-                    DerivationError(f"{item.where}: the id {item.id} is already used at {seen[item.id].where}.")
-                )
+                reused.append((item, f"{item.where}: the id {item.id} is already used at {seen[item.id].where}."))
             seen.setdefault(item.id, item)
-    return errors
+    return reused
+
+
+def book_problems(
+    items: list[Derivation | DerivationError], book: list[Derivation | DerivationError] | None = None
+) -> dict[tuple[str, int], str]:
+    """What fails a block of `items` only in the light of the whole `book`: a reused id, a wrong `uses:`.
+
+    By (chapter, line) of the block; `verify`, the site and the pytest plugin all ask this.
+    """
+    problems: dict[tuple[str, int], str] = {}
+    for item, why in [*reused_ids(items), *wrong_uses(items, book)]:
+        key = (item.chapter, item.line)
+        problems[key] = f"{problems[key]}\n{why}" if key in problems else why
+    return problems
 
 
 _MATH_LINE = re.compile(r"^(  (?:step \d+|why): )(.*)$", re.MULTILINE)  # the lines of a message that hold math
@@ -211,7 +218,7 @@ def verify_book(
             book = [item for chapter in book_chapters(root) for item in derivations_in(chapter, root, ())]
         except NnlitError:
             book = items
-    items.extend(check_duplicate_ids(items) + check_uses(items, book))
+    items.extend(DerivationError(why) for why in book_problems(items, book).values())
     failures = len(problems)
     total = 0.0
     for item in items:

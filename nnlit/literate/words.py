@@ -12,7 +12,8 @@ explicit form in the vocabulary's functions, the derivative the checker may use
 (kept opaque, as the sigmoid is, so that checks stay fast), how it is printed,
 and the words a student may mistake it for (the mutation run swaps them). The
 checker proves the record's derivative equal to the slope of its explicit form
-before it uses it, so a wrong record cannot make a false step pass.
+before it uses it (`checker.word_record_error`), so a wrong record cannot make a
+false step pass.
 
 >>> import sympy
 >>> softplus = Word("softplus", lambda x: sympy.log(1 + sympy.exp(x)), lambda x: 1 / (1 + sympy.exp(-x)),
@@ -72,16 +73,6 @@ class Word:
             raise NnlitError(f"a word's name must be a Python name, not {self.name!r}.")
         made = type(self.name, (WordFunction,), {"word": self, "__module__": __name__})
         object.__setattr__(self, "function", made)
-
-    def slope_error(self) -> str:
-        """Why the record's derivative is not the slope of its explicit form, or "" when it is (exactly)."""
-        x = sympy.Symbol("x", real=True)
-        claimed = sympy.sympify(self.derivative(x))
-        actual = sympy.diff(sympy.sympify(self.explicit(x)), x)
-        explicit = claimed.replace(lambda e: isinstance(e, WordFunction), lambda e: e.explicit())
-        if sympy.cancel(sympy.together(sympy.expand(explicit - actual))) == 0:
-            return ""
-        return f"the word {self.name}'s derivative {claimed} is not the slope of its explicit form ({actual})"
 
 
 def load_words(path: Path, name: str) -> tuple[Word, ...]:
