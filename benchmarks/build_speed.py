@@ -64,10 +64,10 @@ HOLDING_BOX = f'class="derivation derivation-holds" id="derivation-{DERIVATION}"
 STEPS_LATEX = """
 import html, json, sys, tempfile
 from pathlib import Path
-from nnlit.literate.derivation import evaluate, parse
-from nnlit.literate.latex import step_latex
-from nnlit.literate.markdown import read_fences
-from nnlit.literate.vocabulary import Vocabulary
+from litproof.core.derivation import evaluate, parse
+from litproof.core.latex import step_latex
+from litproof.core.fences import read_fences
+from litproof.core.vocabulary import Vocabulary
 chapter, ident = sys.argv[1], sys.argv[2]
 with tempfile.TemporaryDirectory() as root:
     path = Path(root) / chapter

@@ -17,8 +17,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from nnlit.literate.mutate import mutate_chapter
-from nnlit.literate.verify import book_chapters
+from litproof.book.mutate import mutate_chapter
+from litproof.book.verify import book_chapters
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BUDGET_SECONDS = 10.0
 VERIFY = [sys.executable, "-m", "nnlit", "verify"]
-REFERENCE = [sys.executable, "-c", "import nnlit.literate.checker"]
+REFERENCE = [sys.executable, "-c", "import litproof.core.checker"]
 
 
 def wall(command: list[str]) -> tuple[float, str]:

@@ -76,20 +76,11 @@ def _digit(text: str) -> int:
     return int(text)
 
 
-_VERIFY_EPILOG = """\
-formats:
-  text   one line per derivation that holds; for a failure, its message, with the
-         math of the failing steps and of the reason in plain text (∂z_k/∂w_jk)
-  latex  the same, with the math in LaTeX as the checker writes it
-  json   one JSON object per line: for each derivation the keys id, file, line,
-         status, verdict and seconds, and for a failure also step (the step that
-         does not follow, or null), reason (in LaTeX) and message, and with
-         --times the pairs of steps; a malformed block has status "malformed",
-         a chapter that cannot be read "error";
-         the last object's key "summary" holds the summary line, with the counts
-         "derivations" and "failed" and the "seconds" of checking
-
-exit status: 0 if every derivation holds, 1 if any fails, 2 for a usage error"""
+BOOK_COMMANDS = {
+    "tangle": "write the package's generated modules from the chapters (see nnlit tangle --help)",
+    "verify": "check every derivation of the book, or of the chapters given (see nnlit verify --help)",
+    "mutate": "make small mistakes in every step and check that verify catches them (see nnlit mutate --help)",
+}
 _MODEL_HELP = "a network saved by `nnlit train --out` (default: the classic recipe's network, trained once and cached)"
 
 
@@ -109,27 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
         # the summary is both the line in `nnlit --help` and the first line of `nnlit <command> --help`
         return commands.add_parser(name, help=summary, description=summary[0].upper() + summary[1:] + ".", **settings)
 
-    tangle = command("tangle", "write the package's generated modules from the chapters")
-    tangle.add_argument("--check", action="store_true", help="only compare; exit 1 with a diff if they differ")
-    tangle.add_argument("--force", action="store_true", help="overwrite generated modules even if edited by hand")
-
-    verify = command(
-        "verify",
-        "check every derivation of the book (or of the chapters given)",
-        epilog=_VERIFY_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    verify.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="chapters to check (default: all)")
-    verify.add_argument("--times", action="store_true", help="also print the seconds of every step pair")
-    verify.add_argument(
-        "--format",
-        choices=["text", "latex", "json"],
-        default="text",
-        help="how to write the report, see below (default: %(default)s)",
-    )
-
-    mutate = command("mutate", "make small mistakes in every step and check that verify catches them")
-    mutate.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="chapters to mutate (default: all)")
+    # The book's tools are litproof's commands under this name (`nnlit verify` is `litproof verify`).
+    for name, summary in BOOK_COMMANDS.items():
+        commands.add_parser(name, help=summary, add_help=False)
 
     train = command(
         "train",
@@ -201,35 +174,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _tangle(args: argparse.Namespace) -> int:
-    from nnlit.literate import tangle
-
-    if args.check:
-        the_plan = tangle.plan(args.root)
-        difference = tangle.diff(args.root, the_plan)
-        if difference:
-            sys.stdout.write(difference)
-            print("nnlit tangle --check: the package differs from the chapters (diff above).", file=sys.stderr)
-            return 1
-        print(f"nnlit tangle --check: the package matches the chapters ({len(the_plan.unchanged)} generated modules).")
-        return 0
-    for line in tangle.tangle(args.root, force=args.force) or ["nothing to do: the package matches the chapters"]:
-        print(line)
-    return 0
-
-
-def _verify(args: argparse.Namespace) -> int:
-    from nnlit.literate.verify import verify_book
-
-    return verify_book(args.root, args.paths, times=args.times, fmt=args.format)
-
-
-def _mutate(args: argparse.Namespace) -> int:
-    from nnlit.literate.mutate import mutate_book
-
-    return mutate_book(args.root, args.paths)
-
-
 def _train(args: argparse.Namespace) -> int:
     import numpy as np
 
@@ -260,16 +204,37 @@ def _backquery(args: argparse.Namespace) -> int:
 
 
 _COMMANDS = {
-    "mutate": _mutate,
-    "tangle": _tangle,
-    "verify": _verify,
     "train": _train,
     "predict": _predict,
     "backquery": _backquery,
 }
 
 
+def _book_command(argv: list[str]) -> str | None:
+    """The book tool that `argv` asks for (`verify` in `--root . verify docs/x.md`), if any."""
+    words = iter(argv)
+    for word in words:
+        if word == "--root":
+            next(words, None)
+        elif not word.startswith("-"):
+            return word if word in BOOK_COMMANDS else None
+    return None
+
+
+def _run_book_command(argv: list[str], name: str) -> int:
+    try:
+        from litproof.cli import main as book_tool
+    except ImportError:
+        print(f"nnlit {name}: the book's tools are not installed: pip install 'nnlit[book]'.", file=sys.stderr)
+        return 1
+    return book_tool(argv, prog="nnlit")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    book_command = _book_command(argv)
+    if book_command is not None:
+        return _run_book_command(argv, book_command)
     args = build_parser().parse_args(argv)
     try:
         return _COMMANDS[args.command](args)

@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from mkdocs.exceptions import PluginError
 
-from nnlit.literate.markdown import read_fences
-from nnlit.literate.mkdocs_derivations import DerivationPages
-from nnlit.literate.notebooks import chapter_cells
-from nnlit.literate.results import SHOWN, BookResults, ResultError, site_markdown
+from litproof.book.notebooks import chapter_cells
+from litproof.book.results import SHOWN, BookResults, ResultError, site_markdown
+from litproof.core.fences import read_fences
+from litproof.site.derivations import DerivationPages
 from tests.helpers import BookMaker, fence
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from nnlit.literate.markdown import Fence, chapters_in_order, read_fences
+from litproof.book.config import chapters_in_order
+from litproof.core.fences import Fence, read_fences
 
 ROOT = Path(__file__).resolve().parents[1]
 _EXERCISES = re.compile(r"^## Exercises\s*$", re.MULTILINE)
@@ -60,7 +61,7 @@ def test_every_chapter_has_at_least_three_exercises_with_solutions() -> None:
 
 
 def test_derivation_solutions_are_found_by_verify() -> None:
-    from nnlit.literate.verify import derivations_in
+    from litproof.book.verify import derivations_in
 
     ids = {
         item.id

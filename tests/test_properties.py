@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from litproof.book import tangle
+from litproof.core.latex import step_latex
+from litproof.core.vocabulary import Vocabulary
 from nnlit.activations import sigmoid, sigmoid_derivative
-from nnlit.literate import tangle
-from nnlit.literate.latex import step_latex
-from nnlit.literate.vocabulary import Vocabulary
 from nnlit.mnist import read_idx, write_idx
 from nnlit.network import logit
 

@@ -23,10 +23,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
+from litproof.core.derivation import KEYS, DerivationError, parse
+from litproof.core.fences import Fence
 from nnlit import training
 from nnlit.cli import main
-from nnlit.literate.derivation import KEYS, DerivationError, parse
-from nnlit.literate.markdown import Fence
 from nnlit.network import Network
 from tests.helpers import BookMaker, fence
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from litproof.book.translations import english_source, read_translation, record_line, source_hash, stale
+from litproof.core.fences import Fence, read_fences
 from nnlit.errors import NnlitError
-from nnlit.literate.markdown import Fence, read_fences
-from nnlit.literate.translations import english_source, read_translation, record_line, source_hash, stale
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from litproof.book.config import book_words
+from litproof.book.verify import book_chapters, derivations_in
+from litproof.core.derivation import Derivation, DerivationError, evaluate
+from litproof.core.latex import step_latex
+from litproof.core.plain_math import plain
+from litproof.core.vocabulary import Vocabulary
 from nnlit.cli import main
-from nnlit.literate.derivation import Derivation, DerivationError, evaluate
-from nnlit.literate.latex import step_latex
-from nnlit.literate.plain_math import plain
-from nnlit.literate.verify import book_chapters, derivations_in
-from nnlit.literate.vocabulary import Vocabulary
-from nnlit.literate.words import book_words
 from tests.helpers import BookMaker, fence
 
 ROOT = Path(__file__).resolve().parents[1]

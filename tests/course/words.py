@@ -2,7 +2,7 @@
 
 from sympy import exp, log
 
-from nnlit.literate.words import Word
+from litproof.core.words import Word
 
 softplus = Word(
     "softplus",

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from nnlit.literate.checker import check, shadowed_indices
-from nnlit.literate.derivation import parse
-from nnlit.literate.markdown import Fence, read_fences
+from litproof.core.checker import check, shadowed_indices
+from litproof.core.derivation import parse
+from litproof.core.fences import Fence, read_fences
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -135,7 +135,7 @@ def test_a_missing_transpose_of_a_square_matrix_is_caught_by_its_entries() -> No
 def test_a_matrix_derivation_not_proved_for_all_sizes_must_list_sizes_that_all_differ(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import nnlit.literate.checker as checker
+    import litproof.core.checker as checker
 
     monkeypatch.setattr(checker, "prove_for_all_sizes", lambda a, b, d, r: (False, a, b))
     assert check(parse(matrix_block("(e.T*W).T", "n = 3, m = 2"))).status == "checked at n = 3, m = 2 (exactly)"
@@ -187,7 +187,7 @@ def test_a_declared_positive_domain_is_what_makes_the_log_rule_hold() -> None:
 
 def test_agreement_at_points_is_never_a_verdict(monkeypatch: pytest.MonkeyPatch) -> None:
     # An identity that the exact comparison cannot settle is unproved, though it holds at every point tried.
-    import nnlit.literate.checker as checker
+    import litproof.core.checker as checker
 
     monkeypatch.setattr(checker, "prove_for_all_sizes", lambda a, b, d, r: (False, a, b))
     monkeypatch.setattr(checker, "exactly_equal", lambda x, y: False)

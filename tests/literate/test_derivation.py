@@ -2,9 +2,9 @@
 
 import pytest
 
-from nnlit.literate.checker import check
-from nnlit.literate.derivation import DerivationError, parse
-from nnlit.literate.markdown import Fence
+from litproof.core.checker import check
+from litproof.core.derivation import DerivationError, parse
+from litproof.core.fences import Fence
 
 GOOD = """id: square
 given: |

@@ -6,11 +6,11 @@ from pathlib import Path
 import pytest
 import sympy
 
-from nnlit.literate.checker import check, prove_for_all_sizes
-from nnlit.literate.derivation import evaluate, parse
-from nnlit.literate.entrywise import COL, ROW, ShapeMismatch, generic_entry
-from nnlit.literate.markdown import Fence, read_fences
-from nnlit.literate.vocabulary import Gradient, SquaredNorm, Vocabulary
+from litproof.core.checker import check, prove_for_all_sizes
+from litproof.core.derivation import evaluate, parse
+from litproof.core.entrywise import COL, ROW, ShapeMismatch, generic_entry
+from litproof.core.fences import Fence, read_fences
+from litproof.core.vocabulary import Gradient, SquaredNorm, Vocabulary
 
 ROOT = Path(__file__).resolve().parents[2]
 

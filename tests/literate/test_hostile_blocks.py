@@ -6,9 +6,9 @@ import time
 
 import pytest
 
-from nnlit.literate.checker import check
-from nnlit.literate.derivation import parse
-from nnlit.literate.markdown import Fence
+from litproof.core.checker import check
+from litproof.core.derivation import parse
+from litproof.core.fences import Fence
 
 
 def block(given: str, steps: str, extra: str = "") -> Fence:
@@ -51,7 +51,7 @@ def test_a_large_matrix_that_runs_out_of_time_is_unproved_not_malformed() -> Non
 
 
 def test_a_crash_inside_the_checker_is_that_derivations_failure(monkeypatch: pytest.MonkeyPatch) -> None:
-    import nnlit.literate.checker as checker
+    import litproof.core.checker as checker
 
     def broken(*args: object) -> None:
         raise RecursionError("maximum recursion depth exceeded")
@@ -66,7 +66,7 @@ UNPRINTABLE = "    x\n  = (x if True else 0)\n"
 
 
 def test_a_true_step_that_cannot_be_printed_is_its_boxs_failure_with_its_line() -> None:
-    from nnlit.literate.mkdocs_fence import DerivationBoxes
+    from litproof.site.fence import DerivationBoxes
 
     derivation = parse(block("x = scalars('x')", UNPRINTABLE))
     html = DerivationBoxes().render(derivation)
@@ -74,7 +74,7 @@ def test_a_true_step_that_cannot_be_printed_is_its_boxs_failure_with_its_line() 
 
 
 def test_a_notebook_names_the_line_of_a_step_it_cannot_print() -> None:
-    from nnlit.literate.notebooks import derivation_markdown
+    from litproof.book.notebooks import derivation_markdown
 
     text = derivation_markdown(block("x = scalars('x')", UNPRINTABLE), {})
     assert text.startswith("*This derivation could not be printed: docs/c.md:6: cannot print IfExp")

@@ -2,8 +2,8 @@
 
 import pytest
 
-from nnlit.literate.latex import step_latex
-from nnlit.literate.vocabulary import Vocabulary
+from litproof.core.latex import step_latex
+from litproof.core.vocabulary import Vocabulary
 
 NAMESPACE = Vocabulary().namespace()
 exec(  # noqa: S102

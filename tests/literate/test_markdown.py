@@ -2,8 +2,9 @@ from pathlib import Path
 
 import pytest
 
-from nnlit.errors import NnlitError
-from nnlit.literate.markdown import chapters_in_order, parse_info, read_fences
+from litproof.book.config import chapters_in_order
+from litproof.core.fences import parse_info, read_fences
+from litproof.errors import BookError
 
 
 def test_info_string_gives_language_attributes_and_options() -> None:
@@ -23,7 +24,7 @@ def test_fences_keep_their_chapter_line_and_lose_their_indentation(tmp_path: Pat
 def test_an_unclosed_fence_is_an_error_with_its_line(tmp_path: Path) -> None:
     chapter = tmp_path / "c.md"
     chapter.write_text("text\n```python\nx = 1\n")
-    with pytest.raises(NnlitError, match=r"c\.md:2: this code fence is never closed"):
+    with pytest.raises(BookError, match=r"c\.md:2: this code fence is never closed"):
         read_fences(chapter, tmp_path)
 
 
@@ -36,5 +37,5 @@ def test_nav_order_is_the_book_order_and_missing_pages_are_named(tmp_path: Path)
     )
     assert [p.name for p in chapters_in_order(tmp_path)] == ["b.md", "a.md"]
     (tmp_path / "mkdocs.yml").write_text("nav:\n  - gone.md\n")
-    with pytest.raises(NnlitError, match="names gone.md in its nav, but docs/gone.md does not exist"):
+    with pytest.raises(BookError, match="names gone.md in its nav, but docs/gone.md does not exist"):
         chapters_in_order(tmp_path)

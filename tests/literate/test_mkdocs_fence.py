@@ -2,10 +2,10 @@
 
 import pytest
 
-from nnlit.literate import mkdocs_fence
-from nnlit.literate.derivation import parse
-from nnlit.literate.markdown import Fence
-from nnlit.literate.numbering import Equation
+from litproof.book.numbering import Equation
+from litproof.core.derivation import parse
+from litproof.core.fences import Fence
+from litproof.site import fence as mkdocs_fence
 
 BLOCK = """id: square
 title: A square's slope
@@ -59,8 +59,8 @@ def test_references_in_prose_become_links_and_derivation_blocks_are_left_to_the_
 ) -> None:
     from pathlib import Path
 
-    from nnlit.literate.mkdocs_derivations import DerivationPages
-    from nnlit.literate.results import BookResults
+    from litproof.book.results import BookResults
+    from litproof.site.derivations import DerivationPages
 
     markdown = (
         "See {eq:output-weight-gradient}.\n\n```derivation\nid: a\n  = x  # as {eq:output-weight-gradient}\n```\n"

@@ -13,7 +13,7 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs_static_i18n import reconfigure
 
-from nnlit.literate import mkdocs_shims
+from litproof.site import shims as mkdocs_shims
 
 MKDOCS_YML = Path(__file__).resolve().parents[2] / "mkdocs.yml"
 
@@ -174,7 +174,7 @@ def test_a_plugin_without_what_its_shim_needs_fails_the_strict_build(
 def test_kept_outputs_are_reused_only_in_the_same_context(tmp_path: Path) -> None:
     from markdown_exec._internal.formatters import python
 
-    from nnlit.literate.block_outputs import BlockOutputs, context_hash
+    from litproof.book.block_outputs import BlockOutputs, context_hash
 
     book = tmp_path / "book"
     (book / "nnlit").mkdir(parents=True)
@@ -193,7 +193,7 @@ def test_kept_outputs_are_reused_only_in_the_same_context(tmp_path: Path) -> Non
 
 
 def test_a_block_that_names_a_chapter_runs_again_when_that_chapter_changes(tmp_path: Path) -> None:
-    from nnlit.literate.block_outputs import BlockOutputs
+    from litproof.book.block_outputs import BlockOutputs
 
     book = tmp_path / "book"
     (book / "docs").mkdir(parents=True)

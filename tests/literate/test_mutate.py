@@ -2,10 +2,10 @@
 
 from pathlib import Path
 
-from nnlit.literate.derivation import parse
-from nnlit.literate.markdown import Fence
-from nnlit.literate.mutate import Mutant, judge, mutants_of, mutate_chapter
-from nnlit.literate.verify import derivations_in
+from litproof.book.mutate import Mutant, judge, mutants_of, mutate_chapter
+from litproof.book.verify import derivations_in
+from litproof.core.derivation import parse
+from litproof.core.fences import Fence
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -37,8 +37,8 @@ def test_a_wrong_mutant_is_killed_and_a_harmless_one_is_equivalent() -> None:
 
 
 def test_a_survivor_is_reported_with_its_line_and_fails_the_run(monkeypatch, make_book, capsys) -> None:
-    import nnlit.literate.mutate as mutate
-    from nnlit.literate.checker import Result
+    import litproof.book.mutate as mutate
+    from litproof.core.checker import Result
     from tests.helpers import fence
 
     # A checker that accepts every step but cannot prove a mutant equal to the original:

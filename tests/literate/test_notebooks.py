@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from nnlit.literate.markdown import read_fences
-from nnlit.literate.notebooks import chapter_cells, chapter_notebook, code_cells, page_url
-from nnlit.literate.numbering import equation_numbers
+from litproof.book.notebooks import chapter_cells, chapter_notebook, code_cells, page_url
+from litproof.book.numbering import equation_numbers
+from litproof.core.fences import read_fences
 from tests.helpers import BookMaker
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -2,12 +2,12 @@
 
 import pytest
 
-from nnlit.literate.checker import check
-from nnlit.literate.derivation import parse
-from nnlit.literate.latex import step_latex
-from nnlit.literate.markdown import Fence
-from nnlit.literate.mutate import _Mutator
-from nnlit.literate.vocabulary import Vocabulary
+from litproof.book.mutate import _Mutator
+from litproof.core.checker import check
+from litproof.core.derivation import parse
+from litproof.core.fences import Fence
+from litproof.core.latex import step_latex
+from litproof.core.vocabulary import Vocabulary
 
 
 def block(steps: list[str], given: str = "x = scalars('x')", assume: str = "") -> Fence:

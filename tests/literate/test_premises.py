@@ -2,11 +2,11 @@
 
 from pathlib import Path
 
-from nnlit.literate import mkdocs_fence
-from nnlit.literate.derivation import evaluate, parse
-from nnlit.literate.markdown import Fence, read_fences
-from nnlit.literate.premises import premises
-from nnlit.literate.vocabulary import Vocabulary
+from litproof.core.derivation import evaluate, parse
+from litproof.core.fences import Fence, read_fences
+from litproof.core.premises import premises
+from litproof.core.vocabulary import Vocabulary
+from litproof.site import fence as mkdocs_fence
 
 ROOT = Path(__file__).resolve().parents[2]
 

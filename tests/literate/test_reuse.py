@@ -95,7 +95,7 @@ def test_a_missing_vocabulary_file_is_one_sentence(course: Path) -> None:
 
 
 def test_the_mutation_run_mistakes_the_courses_word_for_the_ones_it_names(course: Path) -> None:
-    from nnlit.literate.mutate import mutate_chapter
+    from litproof.book.mutate import mutate_chapter
 
     report = mutate_chapter(course / "docs/softplus.md", course)
     outcomes = report.outcomes

@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from nnlit.literate.mkdocs_derivations import DerivationPages
-from nnlit.literate.verify import verify_book
+from litproof.book.verify import verify_book
+from litproof.site.derivations import DerivationPages
 from tests.helpers import BookMaker, fence
 
 
@@ -34,7 +34,7 @@ def test_a_use_of_an_earlier_result_holds_and_is_linked_both_ways(make_book: Boo
 
 
 def _parsed(root: Path, name: str):  # noqa: ANN202  (a test helper)
-    from nnlit.literate.verify import derivations_in
+    from litproof.book.verify import derivations_in
 
     return derivations_in(root / "docs" / name, root)[0]
 

@@ -17,8 +17,8 @@ import pytest
 from mkdocs.exceptions import PluginError
 
 import nnlit
-from nnlit.literate import mkdocs_hooks
-from nnlit.literate.markdown import chapters_in_order
+from litproof.site import hooks as mkdocs_hooks
+from litproof.book.config import chapters_in_order
 from tests.site import bibtex
 
 # <link rel=...> values that make the browser fetch the target.

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from nnlit.literate.verdicts import CACHE_FILE
+from litproof.book.verdicts import CACHE_FILE
 
 REPO = Path(__file__).resolve().parents[2]
 CONFIG = f"""site_name: probe

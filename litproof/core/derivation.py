@@ -34,10 +34,10 @@ from typing import Any
 
 import sympy
 
-from nnlit.errors import NnlitError
-from nnlit.literate.markdown import Fence
-from nnlit.literate.vocabulary import Vocabulary
-from nnlit.literate.words import Word
+from litproof.core.fences import Fence
+from litproof.core.vocabulary import Vocabulary
+from litproof.core.words import Word
+from litproof.errors import BookError
 
 KEYS = {"id", "title", "given", "assume", "sizes", "expect", "steps", "timeout", "uses"}
 EXPECTATIONS = {"equal", "ill-formed", "unequal"}
@@ -46,7 +46,7 @@ _RANGE = re.compile(r"^\s*(\w+)\s*=\s*(\d+)\s*(?:\.\.\s*(\d+))?\s*$")
 MAX_SIZE_COMBINATIONS = 64  # each combination is checked exactly, entry by entry: a few is plenty
 
 
-class DerivationError(NnlitError):
+class DerivationError(BookError):
     """A malformed block: the message starts with `docs/<file>.md:<line>:`."""
 
 

@@ -18,18 +18,22 @@ from pathlib import Path
 
 import sympy
 
-from nnlit.literate.checker import Result, check
-from nnlit.literate.derivation import Derivation
-from nnlit.literate.tangle import write_atomically
+from litproof.book.tangle import write_atomically
+from litproof.core.checker import Result, check
+from litproof.core.derivation import Derivation
 
 #: Where a book keeps its verdicts, under its root (as MkDocs plugins keep theirs under .cache/).
-CACHE_FILE = Path(".cache") / "nnlit" / "verdicts.json"
+CACHE_FILE = Path(".cache") / "litproof" / "verdicts.json"
 
 
-def checker_version() -> str:
-    """A hash of the machinery's source and of SymPy's version: a new checker invalidates every verdict."""
-    digest = hashlib.sha256(sympy.__version__.encode())
-    for source in sorted(Path(__file__).parent.glob("*.py")):
+CORE = Path(__file__).resolve().parents[1] / "core"  # the checker, the derivation language, the vocabulary
+
+
+def checker_version(words: str = "") -> str:
+    """A hash of the checker's source, SymPy's version and the book's own words (`words`, a digest of their
+    files): a new checker, or a changed word, invalidates every verdict."""
+    digest = hashlib.sha256(sympy.__version__.encode() + b"\0" + words.encode())
+    for source in sorted(CORE.glob("*.py")):
         digest.update(source.name.encode() + b"\0" + source.read_bytes())
     return digest.hexdigest()
 
@@ -51,9 +55,9 @@ class ShownVerdict:
 class VerdictCache:
     """Verdicts by key, read from and saved to a book's cache file."""
 
-    def __init__(self, root: Path | None) -> None:
+    def __init__(self, root: Path | None, words: str = "") -> None:
         self.path = root / CACHE_FILE if root else None
-        self.version = checker_version()
+        self.version = checker_version(words)
         self.verdicts: dict[str, ShownVerdict] = {}
         self.checked = 0  # derivations checked in this build (the rest came from the cache)
         self.used: set[str] = set()  # the keys this build asked for: only they are saved

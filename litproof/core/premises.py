@@ -15,8 +15,8 @@ from typing import Any
 
 import sympy
 
-from nnlit.literate.derivation import Derivation
-from nnlit.literate.latex import StepPrinter, book_latex
+from litproof.core.derivation import Derivation
+from litproof.core.latex import StepPrinter, book_latex
 
 #: The declarations that can claim a positive domain: `scalars('x y', positive=True)`.
 _DECLARATIONS = {"scalars", "arrays"}

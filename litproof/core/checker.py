@@ -39,12 +39,12 @@ from typing import Any
 import sympy
 from sympy.matrices.expressions import MatrixExpr
 
-from nnlit.literate import entrywise
-from nnlit.literate.cases import derivatives_away_from_kinks, equal_by_cases, has_cases
-from nnlit.literate.derivation import Derivation, DerivationError, evaluate
-from nnlit.literate.latex import book_latex, step_latex
-from nnlit.literate.vocabulary import Vocabulary, sigmoid
-from nnlit.literate.words import Word, WordFunction, rewrite_words
+from litproof.core import entrywise
+from litproof.core.cases import derivatives_away_from_kinks, equal_by_cases, has_cases
+from litproof.core.derivation import Derivation, DerivationError, evaluate
+from litproof.core.latex import book_latex, step_latex
+from litproof.core.vocabulary import Vocabulary, sigmoid
+from litproof.core.words import Word, WordFunction, rewrite_words
 
 RANDOM_POINTS = 8  # points only refute: see compare_explicit
 EXPLAIN_OPS = 300  # larger differences are not factored for the message (it can take minutes)
@@ -332,7 +332,7 @@ def exactly_equal(x: Any, y: Any) -> bool:
 
     Functions defined by cases are compared case by case (module `cases`):
 
-    >>> from nnlit.literate.cases import relu
+    >>> from litproof.core.cases import relu
     >>> exactly_equal(relu(x), sympy.Max(0, x)), exactly_equal(relu(x), sympy.Max(0, -x))
     (True, False)
     """
@@ -349,7 +349,7 @@ def exactly_equal(x: Any, y: Any) -> bool:
 def word_record_error(word: Word) -> str:
     r"""Why a book's word cannot be used: its record's derivative is not exactly the slope of its explicit form.
 
-    >>> from nnlit.literate.words import Word
+    >>> from litproof.core.words import Word
     >>> softplus = Word("softplus", lambda x: sympy.log(1 + sympy.exp(x)), sigmoid, r"\operatorname{softplus}")
     >>> word_record_error(softplus)
     ''
@@ -621,23 +621,35 @@ class PairProof:
             if outcome is Outcome.UNKNOWN and not unknown_at:
                 unknown_at = _describe(sizes, values).removesuffix(", ") or "at the values tried"
         if unknown_at:
-            return Outcome.UNKNOWN, "", (
-                f"unproved: {unknown_at} no exact comparison shows the two sides equal "
-                "(no counterexample was found either, but agreement at points proves nothing)"
+            return (
+                Outcome.UNKNOWN,
+                "",
+                (
+                    f"unproved: {unknown_at} no exact comparison shows the two sides equal "
+                    "(no counterexample was found either, but agreement at points proves nothing)"
+                ),
             )
         if self.matrix_form and not any(_non_square(case) for case in derivation.sizes):
-            return Outcome.UNKNOWN, "", (
-                "unproved: no proof for all sizes was found, and a matrix derivation checked at "
-                "concrete sizes must list `sizes:` all different from each other (non-square), "
-                "so that a missing transpose cannot hide"
+            return (
+                Outcome.UNKNOWN,
+                "",
+                (
+                    "unproved: no proof for all sizes was found, and a matrix derivation checked at "
+                    "concrete sizes must list `sizes:` all different from each other (non-square), "
+                    "so that a missing transpose cannot hide"
+                ),
             )
         if derivation.sizes:
             return Outcome.EQUAL, f"at {describe_sizes(derivation)} (exactly)", ""
-        return Outcome.UNKNOWN, "", (
-            "unproved: no proof for all sizes was found, though the steps are equal at the "
-            "sizes tried; list `sizes:` to claim only those sizes"
-            if self.symbolic.size_symbols
-            else "unproved: no symbolic proof was found, and no counterexample either"
+        return (
+            Outcome.UNKNOWN,
+            "",
+            (
+                "unproved: no proof for all sizes was found, though the steps are equal at the "
+                "sizes tried; list `sizes:` to claim only those sizes"
+                if self.symbolic.size_symbols
+                else "unproved: no symbolic proof was found, and no counterexample either"
+            ),
         )
 
     def pair(self, number: int) -> PairResult:

@@ -28,9 +28,9 @@ import re
 from importlib.metadata import distributions
 from pathlib import Path
 
-from nnlit.literate.tangle import write_atomically
+from litproof.book.tangle import write_atomically
 
-CACHE_DIR = Path(".cache") / "nnlit" / "blocks"
+CACHE_DIR = Path(".cache") / "litproof" / "blocks"
 
 #: What every block may read besides its own code: the package (code and data) and the results files.
 DEPENDENCIES = ("nnlit", "docs/results", "benchmarks/results")

@@ -6,43 +6,63 @@
   they are checked and run once, on the English page.
 - Titled code blocks (the package's source) are not run as examples by
   pytest-markdown-docs: they run as the package, which the tests import, and a
-  separate test keeps package and chapters equal (`nnlit tangle --check`).
+  separate test keeps package and chapters equal (`litproof tangle --check`).
 - A failure whose traceback passes through a generated module gets a section
   naming the chapter and line each such frame comes from.
+
+The plugin is loaded by every pytest run where the distribution is installed,
+also where only the network's dependencies are (no SymPy, no PyYAML): so it
+imports the checker and the book model only when it meets a chapter with a
+derivation in a book (a folder whose mkdocs.yml lists the plugin), and says in
+one sentence what to install if they are missing. The book is read once per run
+(one `Book`, kept in the run's stash).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from nnlit.errors import NnlitError
-from nnlit.literate.checker import check
-from nnlit.literate.derivation import Derivation, DerivationError
-from nnlit.literate.markdown import is_translation, read_fences
-from nnlit.literate.tangle import chapter_line, is_generated, tangled_fences
-from nnlit.literate.verify import book_chapters, book_problems, derivations_in
+from litproof.core.fences import is_translation  # plain Python: safe to import in any pytest run
 
+if TYPE_CHECKING:
+    from litproof.book.model import Book
+    from litproof.core.derivation import Derivation, DerivationError
 
-def _root(config: pytest.Config) -> Path:
-    return Path(config.rootpath)
-
-
+MISSING = "litproof's checker needs SymPy and PyYAML, which are not installed: pip install 'nnlit[book]'"
+_BOOK = pytest.StashKey["Book"]()
 _BOOK_PROBLEMS = pytest.StashKey[dict[tuple[str, int], str]]()
 
 
+def _in_a_book(config: pytest.Config) -> bool:
+    """True where the run's root folder is a book that uses this plugin (its mkdocs.yml names it)."""
+    settings = Path(config.rootpath) / "mkdocs.yml"
+    return settings.is_file() and "litproof" in settings.read_text(encoding="utf-8", errors="replace")
+
+
+def book_of(config: pytest.Config) -> Book:
+    """The book of this run, read once (each chapter at most once)."""
+    if _BOOK not in config.stash:
+        from litproof.book.model import Book
+
+        config.stash[_BOOK] = Book.at(Path(config.rootpath))
+    return config.stash[_BOOK]
+
+
 def book_problems_of(config: pytest.Config) -> dict[tuple[str, int], str]:
-    """Each block with a reused id or a wrong `uses:`, read once per test run for the whole book."""
+    """Each block with a reused id or a wrong `uses:`, found once per test run for the whole book."""
     if _BOOK_PROBLEMS not in config.stash:
-        root = _root(config)
+        from litproof.book.verify import book_problems
+        from litproof.errors import BookError
+
         try:
-            book = [item for chapter in book_chapters(root) for item in derivations_in(chapter, root, ())]
-        except NnlitError:
-            book = []  # a book that cannot be read: its chapters' items report why
-        config.stash[_BOOK_PROBLEMS] = book_problems(book)
+            whole = book_of(config).all_derivations()
+        except BookError:
+            whole = []  # a book that cannot be read: its chapters' items report why
+        config.stash[_BOOK_PROBLEMS] = book_problems(whole)
     return config.stash[_BOOK_PROBLEMS]
 
 
@@ -56,6 +76,9 @@ class DerivationItem(pytest.Item):
         self.derivation = derivation
 
     def runtest(self) -> None:
+        from litproof.core.checker import check
+        from litproof.core.derivation import DerivationError
+
         if isinstance(self.derivation, DerivationError):
             raise DerivationFailure(str(self.derivation))
         wrong = book_problems_of(self.config).get((self.derivation.chapter, self.derivation.line))
@@ -71,13 +94,17 @@ class DerivationItem(pytest.Item):
         return super().repr_failure(excinfo, style)
 
     def reportinfo(self) -> tuple[Path, int, str]:
-        line = self.derivation.line if isinstance(self.derivation, Derivation) else 0
+        line = getattr(self.derivation, "line", 0)  # a malformed block has no line of its own
         return self.path, line - 1, f"derivation {self.name}"
 
 
 class DerivationFile(pytest.File):
     def collect(self) -> Iterator[DerivationItem]:
-        for number, item in enumerate(derivations_in(self.path, _root(self.config))):
+        try:
+            from litproof.core.derivation import Derivation
+        except ImportError:
+            pytest.skip(MISSING)
+        for number, item in enumerate(book_of(self.config).derivations(self.path)):
             name = item.id if isinstance(item, Derivation) else f"malformed-block-{number + 1}"
             yield DerivationItem.from_parent(self, name=name, derivation=item)
 
@@ -85,13 +112,19 @@ class DerivationFile(pytest.File):
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> DerivationFile | None:
     if file_path.suffix != ".md" or is_translation(file_path):
         return None  # a translation's blocks are the English page's, checked there (and compared by a test)
-    if "```derivation" in file_path.read_text(encoding="utf-8"):
+    if "```derivation" in file_path.read_text(encoding="utf-8") and _in_a_book(parent.config):
         return DerivationFile.from_parent(parent, path=file_path)
     return None
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Drop pytest-markdown-docs' items for the package's own source blocks."""
+    if not _in_a_book(config):
+        return
+    try:
+        from litproof.book.tangle import tangled_fences
+    except ImportError:
+        return  # without PyYAML no book is read here; its examples run as they are
     tangled: dict[Path, set[int]] = {}
     kept, dropped = [], []
     for item in items:
@@ -103,7 +136,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             dropped.append(item)
             continue
         if item.path not in tangled:
-            fences = tangled_fences(read_fences(item.path, _root(config)))
+            fences = tangled_fences(book_of(config).fences(item.path))
             tangled[item.path] = {fence.line - 1 for fence in fences}
         (dropped if definition.start_line in tangled[item.path] else kept).append(item)
     if dropped:
@@ -117,6 +150,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     report = outcome.get_result()
     if call.excinfo is None or not report.failed:
         return
+    from litproof.book.tangle import chapter_line, is_generated  # plain Python and the standard library
+
     lines = []
     for entry in call.excinfo.traceback:
         path = Path(str(entry.path))

@@ -33,8 +33,7 @@ from typing import Any
 
 import sympy
 
-from nnlit.errors import NnlitError
-from nnlit.literate.markdown import plugin_options
+from litproof.errors import BookError
 
 
 class WordFunction(sympy.Function):
@@ -70,7 +69,7 @@ class Word:
 
     def __post_init__(self) -> None:
         if not self.name.isidentifier():
-            raise NnlitError(f"a word's name must be a Python name, not {self.name!r}.")
+            raise BookError(f"a word's name must be a Python name, not {self.name!r}.")
         made = type(self.name, (WordFunction,), {"word": self, "__module__": __name__})
         object.__setattr__(self, "function", made)
 
@@ -78,27 +77,19 @@ class Word:
 def load_words(path: Path, name: str) -> tuple[Word, ...]:
     """The words a book's vocabulary file defines (every `Word` at its top level), in order."""
     if not path.is_file():
-        raise NnlitError(f"mkdocs.yml names the vocabulary file {name}, which does not exist.")
-    spec = importlib.util.spec_from_file_location(f"nnlit_book_words_{path.stem}", path)
+        raise BookError(f"mkdocs.yml names the vocabulary file {name}, which does not exist.")
+    spec = importlib.util.spec_from_file_location(f"litproof_book_words_{path.stem}", path)
     if spec is None or spec.loader is None:
-        raise NnlitError(f"{name} cannot be loaded as Python.")
+        raise BookError(f"{name} cannot be loaded as Python.")
     module = importlib.util.module_from_spec(spec)
     try:
         spec.loader.exec_module(module)
     except Exception as error:  # noqa: BLE001  (any failure of the author's file is one sentence naming it)
-        raise NnlitError(f"{name} failed to load: {type(error).__name__}: {error}.") from None
+        raise BookError(f"{name} failed to load: {type(error).__name__}: {error}.") from None
     found = tuple(value for value in vars(module).values() if isinstance(value, Word))
     if not found:
-        raise NnlitError(f"{name} defines no Word: write e.g. softplus = Word('softplus', ...).")
+        raise BookError(f"{name} defines no Word: write e.g. softplus = Word('softplus', ...).")
     return found
-
-
-def book_words(root: Path) -> tuple[Word, ...]:
-    """The words of the files that mkdocs.yml's `vocabulary:` option names, relative to the book's root."""
-    files = plugin_options(root).get("vocabulary") or []
-    if isinstance(files, str):
-        files = [files]
-    return tuple(word for name in files for word in load_words(root / str(name), str(name)))
 
 
 def rewrite_words(expr: Any) -> Any:

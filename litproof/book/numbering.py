@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
-from nnlit.literate.derivation import Derivation, DerivationError, parse
-from nnlit.literate.markdown import chapters_in_order, read_fences
+from litproof.book.model import Book
+from litproof.core.derivation import DerivationError
 
 #: A reference to a numbered derivation in a chapter's prose: {eq:output-weight-gradient}.
 REFERENCE = re.compile(r"\{eq:([a-z0-9-]+)\}")
@@ -30,22 +29,17 @@ class Equation:
         return f"derivation-{self.id}"
 
 
-def equation_numbers(root: Path) -> dict[str, Equation]:
+def equation_numbers(book: Book) -> dict[str, Equation]:
     """Every numbered derivation of the book, by id."""
     table: dict[str, Equation] = {}
-    docs = root / "docs"
-    chapters = [chapter for chapter in chapters_in_order(root) if chapter.name != "index.md"]
+    chapters = [chapter for chapter in book.chapters if chapter.name != "index.md"]
     for chapter_number, chapter in enumerate(chapters, start=1):
         count = 0
-        for fence in read_fences(chapter, root):
-            if fence.lang != "derivation":
-                continue
-            try:
-                derivation: Derivation = parse(fence)
-            except DerivationError:
-                continue  # reported by the renderer and by nnlit verify
+        for derivation in book.derivations(chapter):
+            if isinstance(derivation, DerivationError):
+                continue  # reported by the renderer and by verify
             if derivation.expect == "equal":
                 count += 1
-                page = chapter.relative_to(docs).as_posix()
+                page = chapter.relative_to(book.docs).as_posix()
                 table[derivation.id] = Equation(derivation.id, f"{chapter_number}.{count}", page)
     return table

@@ -20,9 +20,9 @@ from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 
-from nnlit.literate.block_outputs import BlockOutputs
+from litproof.book.block_outputs import BlockOutputs
 
-log = logging.getLogger("mkdocs.plugins.nnlit")
+log = logging.getLogger("mkdocs.plugins.litproof")
 
 #: The versions each shim was verified with, as prefixes of dotted versions ("2.9" also covers "2.9.0").
 VERIFIED: dict[str, tuple[str, ...]] = {

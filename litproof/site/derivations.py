@@ -19,21 +19,16 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from nnlit.literate.derivation import Derivation, DerivationError
-from nnlit.literate.mkdocs_fence import DerivationBoxes
-from nnlit.literate.numbering import REFERENCE, equation_numbers
-from nnlit.literate.results import BookResults, ResultError, site_markdown
-from nnlit.literate.verdicts import VerdictCache
-from nnlit.literate.verify import book_chapters, book_problems, derivations_in
-from nnlit.literate.words import book_words
+from litproof.book.model import Book
+from litproof.book.numbering import REFERENCE, equation_numbers
+from litproof.book.results import BookResults, ResultError, site_markdown
+from litproof.book.verdicts import VerdictCache
+from litproof.book.verify import book_problems
+from litproof.core.derivation import Derivation
+from litproof.site.fence import DerivationBoxes
 
 # A whole ```derivation block, indented or not.
 _DERIVATION_BLOCK = re.compile(r"^[ \t]*(`{3,}|~{3,})derivation\b.*?^[ \t]*\1[ \t]*$", re.MULTILINE | re.DOTALL)
-
-
-def book_derivations(root: Path) -> list[Derivation | DerivationError]:
-    """Every block of the book, in book order, read for its id and `uses:` only (no evaluation)."""
-    return [item for chapter in book_chapters(root) for item in derivations_in(chapter, root, words=())]
 
 
 @dataclass
@@ -44,17 +39,17 @@ class DerivationPages:
     results: BookResults
 
     @classmethod
-    def of_book(cls, root: Path) -> DerivationPages:
-        """Read the book once: equation numbers, results, ids used twice, and the verdict cache."""
-        numbers = equation_numbers(root)
-        items = [item for item in book_derivations(root) if isinstance(item, Derivation)]
-        boxes = DerivationBoxes(root, numbers, VerdictCache(root), book_problems(items), words=book_words(root))
+    def of_book(cls, book: Book) -> DerivationPages:
+        """Equation numbers, results, ids used twice, and the verdict cache, from the book read once."""
+        numbers = equation_numbers(book)
+        items = [item for item in book.all_derivations() if isinstance(item, Derivation)]
+        boxes = DerivationBoxes(book, numbers, VerdictCache(book.root, book.words_digest), book_problems(items), words=book.words)
         boxes.titles = {item.id: item.title for item in items}
         for item in items:
             boxes.uses[item.id] = item.uses
             for used in item.uses:
                 boxes.used_by.setdefault(used, []).append(item.id)
-        return cls(boxes, BookResults.of_book(root, numbers))
+        return cls(boxes, BookResults.of_book(book, numbers))
 
     def page_markdown(self, markdown: str, src_uri: str, docs_dir: Path) -> str:
         """A page's Markdown with results shown and references linked; the boxes learn which page this is."""

@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from nnlit.literate.checker import check
-from nnlit.literate.derivation import Derivation, Step
-from nnlit.literate.verify import book_chapters, derivations_in
+from litproof.book.model import Book
+from litproof.core.checker import check
+from litproof.core.derivation import Derivation, Step
 
 
 @dataclass(frozen=True)
@@ -176,10 +176,10 @@ def judge(derivation: Derivation, mutant: Mutant) -> Outcome:
     return Outcome(mutant, "survived", f"accepted; against the original step: {same.status}")
 
 
-def mutate_chapter(chapter: Path, root: Path, out: TextIO | None = None) -> ChapterReport:
-    relative = chapter.relative_to(root).as_posix()
+def mutate_chapter(book: Book, chapter: Path, out: TextIO | None = None) -> ChapterReport:
+    relative = chapter.relative_to(book.root.resolve()).as_posix()
     report = ChapterReport(relative)
-    for item in derivations_in(chapter, root):
+    for item in book.derivations(chapter):
         if not isinstance(item, Derivation):
             continue
         if item.expect != "equal":
@@ -194,14 +194,13 @@ def mutate_chapter(chapter: Path, root: Path, out: TextIO | None = None) -> Chap
     return report
 
 
-def mutate_book(root: Path, paths: list[Path] | None = None, out: TextIO | None = None) -> int:
+def mutate_book(book: Book, paths: list[Path] | None = None, out: TextIO | None = None) -> int:
     """Print the kill rate per chapter; 0 if every mutant is killed or proved equivalent."""
     out = out or sys.stdout
-    root = root.resolve()
     started = time.perf_counter()
     survivors = 0
-    for chapter in book_chapters(root, paths):
-        report = mutate_chapter(chapter, root, out)
+    for chapter in book.chapters_to_check(paths):
+        report = mutate_chapter(book, chapter, out)
         total = len(report.outcomes)
         if not total:
             continue

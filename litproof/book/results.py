@@ -26,17 +26,15 @@ import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from nnlit.errors import NnlitError
-from nnlit.literate.derivation import Derivation, DerivationError, evaluate
-from nnlit.literate.latex import StepPrinter
-from nnlit.literate.numbering import Equation, equation_numbers
-from nnlit.literate.premises import definitions
-from nnlit.literate.verify import book_chapters, derivations_in
-from nnlit.literate.vocabulary import Vocabulary
-from nnlit.literate.words import book_words
+from litproof.book.model import Book
+from litproof.book.numbering import Equation, equation_numbers
+from litproof.core.derivation import Derivation, DerivationError, evaluate
+from litproof.core.latex import StepPrinter
+from litproof.core.premises import definitions
+from litproof.core.vocabulary import Vocabulary
+from litproof.errors import BookError
 
 #: A result or a definition, alone on its line: {result:id} or {definition:id:name,name}.
 SHOWN = re.compile(r"^\{(?P<kind>result|definition):(?P<id>[a-z0-9-]+)(?::(?P<names>[^{}]+))?\}[ \t]*$")
@@ -45,7 +43,7 @@ _CODE_SPAN = re.compile(r"(`+).*?\1")
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 
 
-class ResultError(NnlitError):
+class ResultError(BookError):
     """A result or definition the prose asks for that the book does not have."""
 
 
@@ -77,8 +75,8 @@ def _fenced_lines(lines: list[str]) -> set[int]:
 class BookResults:
     """The book's derivations by id, and the results and definitions the prose shows of them.
 
-    >>> from nnlit.literate.derivation import parse
-    >>> from nnlit.literate.markdown import Fence
+    >>> from litproof.core.derivation import parse
+    >>> from litproof.book.config import Fence
     >>> text = "id: square-slope\\ngiven: |\\n  x = scalars('x')\\n  y = define('y', x**2)\\n"
     >>> text += "steps: |\\n    D(y, x)\\n  = 2*x\\n"
     >>> block = parse(Fence("docs/c.md", 2, "derivation", {}, frozenset(), text))
@@ -97,16 +95,10 @@ class BookResults:
         self._namespaces: dict[str, dict[str, Any]] = {}
 
     @classmethod
-    def of_book(cls, root: Path, numbers: dict[str, Equation] | None = None) -> BookResults:
+    def of_book(cls, book: Book, numbers: dict[str, Equation] | None = None) -> BookResults:
         """Read every derivation of the book's English pages once: their blocks are the copies that are checked."""
-        words = book_words(root)
-        blocks = [
-            item
-            for chapter in book_chapters(root)
-            for item in derivations_in(chapter, root, words)
-            if isinstance(item, Derivation)
-        ]
-        return cls(blocks, equation_numbers(root) if numbers is None else numbers)
+        blocks = [item for item in book.all_derivations() if isinstance(item, Derivation)]
+        return cls(blocks, equation_numbers(book) if numbers is None else numbers)
 
     def _block(self, ident: str) -> tuple[Derivation, Equation, dict[str, Any]]:
         derivation, equation = self.derivations.get(ident), self.numbers.get(ident)

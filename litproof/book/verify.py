@@ -1,4 +1,4 @@
-"""`nnlit verify`: find the book's derivations, check them, and report one line each.
+"""`litproof verify` (and `nnlit verify`): find the book's derivations, check them, and report one line each.
 
 The report comes in three formats: `text` for a terminal (a failing step and its
 reason in plain-text math, module `plain_math`), `latex` (the messages as the
@@ -13,43 +13,11 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from nnlit.errors import NnlitError
-from nnlit.literate.checker import Result, Verdict, check
-from nnlit.literate.derivation import Derivation, DerivationError, parse
-from nnlit.literate.markdown import all_chapters, chapters_in_order, read_fences
-from nnlit.literate.plain_math import plain
-from nnlit.literate.words import Word, book_words
-
-
-def derivations_in(
-    chapter: Path, root: Path, words: tuple[Word, ...] | None = None
-) -> list[Derivation | DerivationError]:
-    """A chapter's derivation blocks, in order, in the book's vocabulary; a malformed block is returned as its error."""
-    found: list[Derivation | DerivationError] = []
-    words = book_words(root) if words is None else words
-    for fence in read_fences(chapter, root):
-        if fence.lang == "derivation":
-            try:
-                found.append(parse(fence, words))
-            except DerivationError as error:
-                found.append(error)
-    return found
-
-
-def book_chapters(root: Path, paths: list[Path] | None = None) -> list[Path]:
-    """The chapters to check: those given, else the nav's chapters then any others under docs/."""
-    if paths:
-        chapters = []
-        for path in paths:
-            resolved = (path if path.is_absolute() else root / path).resolve()
-            if not resolved.is_file() or resolved.suffix != ".md":
-                raise NnlitError(f"{path} is not a Markdown chapter (expected a file like docs/why-oj.md).")
-            if not resolved.is_relative_to(root.resolve()):
-                raise NnlitError(f"{path} is outside the book ({root}); give --root the folder of its book.")
-            chapters.append(resolved)
-        return chapters
-    in_nav = [chapter.resolve() for chapter in chapters_in_order(root)]
-    return in_nav + [c.resolve() for c in all_chapters(root) if c.resolve() not in in_nav]
+from litproof.book.model import Book
+from litproof.core.checker import Result, Verdict, check
+from litproof.core.derivation import Derivation, DerivationError
+from litproof.core.plain_math import plain
+from litproof.errors import BookError
 
 
 def wrong_uses(
@@ -154,7 +122,7 @@ def result_record(result: Result, times: bool = False) -> dict[str, Any]:
     return record
 
 
-def problem_record(problem: NnlitError) -> dict[str, Any]:
+def problem_record(problem: BookError) -> dict[str, Any]:
     """The JSON object of a malformed block ("malformed") or of a chapter that cannot be read ("error")."""
     message = str(problem)
     found = _LOCATION.match(message)
@@ -177,7 +145,12 @@ def _json_line(record: dict[str, Any]) -> str:
 
 
 def verify_book(
-    root: Path, paths: list[Path] | None = None, times: bool = False, out: TextIO | None = None, fmt: str = "latex"
+    book: Book,
+    paths: list[Path] | None = None,
+    times: bool = False,
+    out: TextIO | None = None,
+    fmt: str = "latex",
+    prog: str = "litproof verify",
 ) -> int:
     """Check every derivation; print one line per derivation; 0 if all hold, 1 otherwise.
 
@@ -187,38 +160,37 @@ def verify_book(
     the summary line, with the counts "derivations" and "failed" and the "seconds".
     """
     out = out or sys.stdout
-    root = root.resolve()
-    problems: list[NnlitError] = []
+    problems: list[BookError] = []
     chapters: list[Path] = []
     for given in [[path] for path in paths] if paths else [None]:  # one bad path does not hide the others
         try:
-            chapters.extend(book_chapters(root, given))
-        except NnlitError as error:
+            chapters.extend(book.chapters_to_check(given))
+        except BookError as error:
             problems.append(error)
     items: list[Derivation | DerivationError] = []
     try:
-        words = book_words(root)
-    except NnlitError as error:  # the book's vocabulary file: every chapter needs it
-        print(f"nnlit verify: {error}", file=sys.stderr)
+        book.words  # noqa: B018  (the book's vocabulary file: every chapter needs it)
+    except BookError as error:  # the book's vocabulary file: every chapter needs it
+        print(f"{prog}: {error}", file=sys.stderr)
         if fmt == "json":
             print(_json_line(problem_record(error)), file=out)
         return 1
     for chapter in chapters:
         try:
-            items.extend(derivations_in(chapter, root, words))
-        except NnlitError as error:  # not UTF-8, a fence never closed: that chapter only
+            items.extend(book.derivations(chapter))
+        except BookError as error:  # not UTF-8, a fence never closed: that chapter only
             problems.append(error)
     for problem in problems:
-        print(f"nnlit verify: {problem}", file=sys.stderr)
+        print(f"{prog}: {problem}", file=sys.stderr)
         if fmt == "json":  # in the stream too, so that a program reading stdout sees every failure
             print(_json_line(problem_record(problem)), file=out)
-    book = items
+    whole = items
     if paths:  # the chapters named may use results of others: look them up in the whole book
         try:
-            book = [item for chapter in book_chapters(root) for item in derivations_in(chapter, root, ())]
-        except NnlitError:
-            book = items
-    items.extend(DerivationError(why) for why in book_problems(items, book).values())
+            whole = book.all_derivations()
+        except BookError:
+            whole = items
+    items.extend(DerivationError(why) for why in book_problems(items, whole).values())
     failures = len(problems)
     total = 0.0
     for item in items:

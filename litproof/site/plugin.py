@@ -1,4 +1,4 @@
-"""The book's MkDocs plugin, `nnlit` under the `mkdocs.plugins` entry point.
+"""The book's MkDocs plugin, `litproof` under the `mkdocs.plugins` entry point.
 
 mkdocs.yml lists it under `plugins:` (before print-site, which must stay last).
 It registers the ```` ```derivation ```` fence with pymdown's
@@ -6,9 +6,14 @@ superfences, and each build it reads the book once (`mkdocs_derivations`): the
 boxes show the verdicts this build computed, and prose shows results and links
 equations. Its options switch off what a book without them does not want: the
 cite boxes (which need CITATION.cff), the chapters' notebooks, and the offline
-MathJax; `vocabulary` names files of the book's own words (module `words`).
-All state lives on the plugin instance, one build at a time, and build-time
-blocks' outputs are kept by content (module `block_outputs`).
+MathJax; `vocabulary` names files of the book's own words (`litproof.core.words`),
+`package` the import package the chapters' code is tangled into, `distribution`
+the installed distribution whose version the footer names, `citation_key` the
+first part of every page's BibTeX key, `verify_command` the command a box names
+as its other checker, and `labels` the words around a box per page language.
+All state lives on the plugin instance, one build at a time: the book model
+(`litproof.book.model.Book`, each file read once per build), the boxes and the
+results; build-time blocks' outputs are kept by content (`block_outputs`).
 """
 
 from __future__ import annotations
@@ -24,9 +29,13 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from nnlit.literate import mkdocs_cite, mkdocs_hooks, mkdocs_shims, mkdocs_translations
-from nnlit.literate.block_outputs import BlockOutputs
-from nnlit.literate.mkdocs_derivations import DerivationPages
+from litproof.book.block_outputs import BlockOutputs
+from litproof.book.model import Book
+from litproof.site import cite as mkdocs_cite
+from litproof.site import hooks as mkdocs_hooks
+from litproof.site import shims as mkdocs_shims
+from litproof.site import translations as mkdocs_translations
+from litproof.site.derivations import DerivationPages
 
 FENCE = "derivation"
 SUPERFENCES = "pymdownx.superfences"
@@ -37,15 +46,27 @@ class BookConfig(base.Config):
     notebooks = c.Type(bool, default=True)  # a Jupyter notebook of every chapter, linked from it
     mathjax = c.Type(bool, default=True)  # MathJax copied into the site from django-static-mathjax
     vocabulary = c.ListOfItems(c.Type(str), default=[])  # files of the book's own words (module `words`)
+    package = c.Optional(c.Type(str))  # the import package the chapters' titled code blocks are tangled into
+    distribution = c.Optional(c.Type(str))  # the installed distribution whose version the footer and cite boxes name
+    citation_key = c.Type(str, default="book")  # BibTeX keys are <citation_key><year>:<page>
+    verify_command = c.Type(str, default="litproof verify")  # the command a box names as checking it too
+    labels = c.Type(dict, default={})  # per page language, words around a box that replace the built-in ones
 
 
 class BookPlugin(BasePlugin[BookConfig]):
     """Checked derivations on the page, and the book's own pages, for a MkDocs site."""
 
     def __init__(self) -> None:
+        self.book: Book | None = None
         self.pages: DerivationPages | None = None
         self.titles: dict[str, str] = {}
         self.shims_applied = False
+
+    @property
+    def the_book(self) -> Book:
+        if self.book is None:
+            raise RuntimeError("the book is read in on_pre_build, before any page is rendered")
+        return self.book
 
     @property
     def derivations(self) -> DerivationPages:
@@ -61,7 +82,7 @@ class BookPlugin(BasePlugin[BookConfig]):
         fences[:] = [fence for fence in fences if fence.get("name") != FENCE]
         # the formatter reads the boxes of the build running when a page is rendered
         fences.append({"name": FENCE, "class": FENCE, "format": self._format})
-        mkdocs_hooks.configure(config, mathjax=self.config.mathjax)
+        mkdocs_hooks.configure(config, mathjax=self.config.mathjax, distribution=self.config.distribution)
         if not self.shims_applied:  # on_config runs again for each translated site's build
             mkdocs_shims.apply(config, BlockOutputs(Path(config.config_file_path).parent))
             self.shims_applied = True
@@ -72,14 +93,20 @@ class BookPlugin(BasePlugin[BookConfig]):
         return self.derivations.boxes.format(*args, **kwargs)
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        self.pages = DerivationPages.of_book(Path(config.docs_dir).parent)
+        # mkdocs.yml and every chapter are read once for this build; a later build reads them again
+        self.book = Book.at(Path(config.config_file_path).parent)
+        self.pages = DerivationPages.of_book(self.book)
+        boxes = self.pages.boxes
+        boxes.verify_command = self.config.verify_command
+        for language, labels in self.config.labels.items():
+            boxes.labels_by_language[language] = {**boxes.labels_by_language.get(language, {}), **labels}
         mkdocs_translations.on_pre_build(config)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         if self.config.mathjax:
             mkdocs_hooks.add_mathjax(files, config)
         if self.config.notebooks:
-            mkdocs_hooks.add_notebooks(files, config)
+            mkdocs_hooks.add_notebooks(files, config, self.the_book, self.derivations.results)
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
@@ -87,10 +114,12 @@ class BookPlugin(BasePlugin[BookConfig]):
         return nav
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        markdown = mkdocs_hooks.page_markdown(markdown, page, config, self.titles, self.config.notebooks)
+        markdown = mkdocs_hooks.page_markdown(markdown, page, self.the_book, self.titles, self.config.notebooks)
         markdown = self.derivations.page_markdown(markdown, page.file.src_uri, Path(config.docs_dir))
         if self.config.cite_boxes:
-            markdown = mkdocs_cite.on_page_markdown(markdown, page, config, files)
+            markdown = mkdocs_cite.on_page_markdown(
+                markdown, page, config, key=self.config.citation_key, version=config.extra.get("version")
+            )
         return mkdocs_translations.on_page_markdown(markdown, page, config, files, self.config.notebooks)
 
     def on_page_context(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Navigation) -> Any:

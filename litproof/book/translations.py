@@ -19,8 +19,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from nnlit.errors import NnlitError
-from nnlit.literate.markdown import english_page, is_translation
+from litproof.core.fences import english_page, is_translation
+from litproof.errors import BookError
 
 #: How many hex digits of the SHA-256 a translation records (48 bits: no accidental match).
 HASH_DIGITS = 12
@@ -62,14 +62,14 @@ def read_translation(path: Path) -> Translation:
     lines = path.read_text(encoding="utf-8").splitlines()
     found = _RECORD.match(lines[0]) if lines else None
     if found is None:
-        raise NnlitError(
+        raise BookError(
             f"{path}:1: a translation must start with <!-- translates: <english>.md sha256:<12 hex digits> -->."
         )
     source = english_source(path)
     if found["source"] != source.name:
-        raise NnlitError(f"{path}:1: this translation names {found['source']}, but its English page is {source.name}.")
+        raise BookError(f"{path}:1: this translation names {found['source']}, but its English page is {source.name}.")
     if not source.exists():
-        raise NnlitError(f"{path}:1: the English page {source.name} it translates does not exist.")
+        raise BookError(f"{path}:1: the English page {source.name} it translates does not exist.")
     return Translation(path, source, found["hash"], source_hash(source))
 
 

@@ -1,8 +1,8 @@
-"""The nnlit site's own pages and files (called by the book's MkDocs plugin, `mkdocs_plugin`).
+"""The site's own pages and files (called by the MkDocs plugin, `litproof.site.plugin`).
 
 The book must render its math with no network, so MathJax 3 is taken from the
 pip package ``django-static-mathjax`` and copied into the site, rather than loaded
-from a CDN. Each chapter's Jupyter notebook (``nnlit.literate.notebooks``) is
+from a CDN. Each chapter's Jupyter notebook (``litproof.book.notebooks``) is
 generated into the site under ``notebooks/`` with a download link on the
 chapter, and the API reference page lists the package's modules in book order.
 Each hook does one job and stays small, so that a later move to another site
@@ -17,18 +17,18 @@ import json
 import posixpath
 from pathlib import Path
 from typing import Any
+from importlib.metadata import PackageNotFoundError, version
 from urllib.parse import urlsplit
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-import nnlit
-from nnlit.literate.markdown import chapters_in_order, english_page, read_fences
-from nnlit.literate.notebooks import chapter_notebook
-from nnlit.literate.numbering import equation_numbers
-from nnlit.literate.results import BookResults
-from nnlit.literate.tangle import module_name, tangled_fences
+from litproof.book.model import Book
+from litproof.book.notebooks import chapter_notebook
+from litproof.book.results import BookResults
+from litproof.book.tangle import module_name, tangled_fences
+from litproof.core.fences import english_page
 
 #: Where the copied MathJax lives inside the built site. mkdocs.yml's
 #: ``extra_javascript`` names ``javascripts/mathjax/tex-chtml.js`` under it.
@@ -85,16 +85,21 @@ def mathjax_sources(es5: Path) -> list[str]:
     return [MATHJAX_SCRIPT, *(p.relative_to(es5).as_posix() for p in files)]
 
 
-def configure(config: MkDocsConfig, mathjax: bool = True) -> None:
+def configure(config: MkDocsConfig, mathjax: bool = True, distribution: str | None = None) -> None:
     """Check for MathJax early and expose the package version to templates.
 
     Checking here fails ``mkdocs build`` and ``mkdocs serve`` before any page is
     rendered. ``config.extra["version"]`` is what the footer shows ("nnlit 0.1.0"),
+    the installed version of the plugin's ``distribution``,
     so a reader can tell which release of the book they are reading.
     """
     if mathjax:
         mathjax_es5_dir()
-    config.extra["version"] = nnlit.__version__
+    if distribution:
+        try:
+            config.extra["version"] = version(distribution)
+        except PackageNotFoundError:
+            raise PluginError(f"mkdocs.yml's distribution: {distribution} is not installed.") from None
 
 
 def add_mathjax(files: Files, config: MkDocsConfig) -> None:
@@ -121,15 +126,10 @@ def add_mathjax(files: Files, config: MkDocsConfig) -> None:
         )
 
 
-def _root(config: MkDocsConfig) -> Path:
-    return Path(config.config_file_path).parent
-
-
-def notebook_chapters(config: MkDocsConfig) -> list[str]:
+def notebook_chapters(book: Book) -> list[str]:
     """The chapters that get a notebook, as paths inside docs/: every nav page but the home page
     and the API reference (which holds no text of its own)."""
-    docs = Path(config.docs_dir)
-    pages = [chapter.relative_to(docs).as_posix() for chapter in chapters_in_order(_root(config))]
+    pages = [chapter.relative_to(book.docs).as_posix() for chapter in book.chapters]
     return [page for page in pages if page not in ("index.md", "api.md")]
 
 
@@ -138,24 +138,20 @@ def notebook_uri(chapter: str) -> str:
     return f"{SITE_NOTEBOOK_DIR}/{chapter.removesuffix('.md').replace('/', '-')}.ipynb"
 
 
-def add_notebooks(files: Files, config: MkDocsConfig) -> None:
+def add_notebooks(files: Files, config: MkDocsConfig, book: Book, results: BookResults) -> None:
     """Generate every chapter's notebook as a file of the site (so `mkdocs serve` has them too)."""
-    root = _root(config)
-    numbers = equation_numbers(root)
-    results = BookResults.of_book(root, numbers)  # the book's derivations, read once for all the notebooks
-    for chapter in notebook_chapters(config):
-        text = chapter_notebook(Path(config.docs_dir) / chapter, root, config.site_url or "", numbers, results)
+    for chapter in notebook_chapters(book):
+        text = chapter_notebook(book, book.docs / chapter, config.site_url or "", results.numbers, results)
         files.append(File.generated(config, notebook_uri(chapter), content=text))
 
 
-def api_modules(config: MkDocsConfig) -> dict[str, list[str]]:
+def api_modules(book: Book) -> dict[str, list[str]]:
     """Each generated module (as a dotted name), in book order, with the chapters it is written in."""
-    root, docs = _root(config), Path(config.docs_dir)
     modules: dict[str, list[str]] = {}
-    for chapter in chapters_in_order(root):
-        for fence in tangled_fences(read_fences(chapter, root)):
+    for chapter in book.chapters:
+        for fence in tangled_fences(book.fences(chapter)):
             name = module_name(fence)
-            page = chapter.relative_to(docs).as_posix()
+            page = chapter.relative_to(book.docs).as_posix()
             if page not in modules.setdefault(name, []):
                 modules[name].append(page)
     return modules
@@ -176,15 +172,15 @@ def nav_titles(nav: Any) -> dict[str, str]:
     return {english_page(page.file.src_uri): page.title for page in nav.pages}
 
 
-def api_names(chapter: Path, root: Path) -> list[str]:
+def api_names(book: Book, chapter: Path) -> list[str]:
     """The public functions and classes a chapter's titled blocks define, as dotted names, in order."""
     names = []
-    for fence in tangled_fences(read_fences(chapter, root)):
+    for fence in tangled_fences(book.fences(chapter)):
         module = module_name(fence)
         try:
             tree = ast.parse(fence.text)
         except SyntaxError:
-            continue  # reported by nnlit tangle with the chapter's line
+            continue  # reported by tangle with the chapter's line
         for node in tree.body:
             if isinstance(node, ast.FunctionDef | ast.ClassDef) and not node.name.startswith("_"):
                 names.append(f"{module}.{node.name}")
@@ -197,20 +193,20 @@ def api_line(names: list[str]) -> str:
     return f'<p class="nnlit-api" markdown="span">API: {links}</p>'
 
 
-def page_markdown(markdown: str, page: Any, config: MkDocsConfig, titles: dict[str, str], notebooks: bool) -> str:
+def page_markdown(markdown: str, page: Any, book: Book, titles: dict[str, str], notebooks: bool) -> str:
     """Fill in the home page's list of chapters and the API reference's list of modules; end each
     chapter with links to the API entries of the functions it defines, and a link to its notebook."""
     source = english_page(page.file.src_uri)
     translated = source != page.file.src_uri
     if CHAPTERS_MARKER in markdown:
-        chapters = [p for p in notebook_chapters(config) if p in titles]
+        chapters = [p for p in notebook_chapters(book) if p in titles]
         listing = "\n".join(f"{n}. [{titles[p]}]({p})" for n, p in enumerate(chapters, start=1))
         return markdown.replace(CHAPTERS_MARKER, listing + "\n")
     if API_MARKER in markdown:
-        return markdown.replace(API_MARKER, api_markdown(api_modules(config), titles, chinese=translated))
-    if source not in notebook_chapters(config):
+        return markdown.replace(API_MARKER, api_markdown(api_modules(book), titles, chinese=translated))
+    if source not in notebook_chapters(book):
         return markdown
-    names = api_names(Path(config.docs_dir) / source, _root(config))
+    names = api_names(book, book.docs / source)
     ending = [api_line(names)] if names else []
     if notebooks and not translated:  # a translation's notebook link is added in its own language
         link = posixpath.relpath(notebook_uri(source), posixpath.dirname(page.url) or ".")

@@ -18,8 +18,7 @@ from typing import Any
 import yaml
 from mkdocs.exceptions import PluginError
 
-import nnlit
-from nnlit.literate.markdown import english_page, is_translation, page_language
+from litproof.core.fences import english_page, is_translation, page_language
 
 #: Characters that mean something to LaTeX outside math, escaped in BibTeX fields.
 _LATEX_SPECIAL = re.compile(r"([&%#_{}])")
@@ -116,8 +115,12 @@ def cite_box(citation: Citation, lang: str = "en") -> str:
     )
 
 
-def page_citation(markdown: str, page: Any, config: Any) -> Citation:
-    """The citation of one page, from CITATION.cff, the package version and the page's URL."""
+def page_citation(markdown: str, page: Any, config: Any, key: str = "book", version: str | None = None) -> Citation:
+    """The citation of one page, from CITATION.cff, the book's version and the page's URL.
+
+    `key` is the first part of the BibTeX key (`<key><year>:<page>`); the version is
+    `version` if given, else CITATION.cff's.
+    """
     data = book_metadata(Path(config["config_file_path"]).parent)
     released = str(data.get("date-released", ""))
     if not re.match(r"^\d{4}", released):
@@ -130,18 +133,19 @@ def page_citation(markdown: str, page: Any, config: Any) -> Citation:
     if is_translation(page.file.src_uri):
         slug += f"-{page_language(page.file.src_uri)}"
     return Citation(
-        key=f"nnlit{released[:4]}:{slug}",
+        key=f"{key}{released[:4]}:{slug}",
         title=chapter_title(markdown, page.title or slug),
         book=str(data["title"]),
         authors=_author_names(data),
         year=released[:4],
-        version=nnlit.__version__,
+        version=str(version or data.get("version") or ""),
         url=site_url.rstrip("/") + "/" + page.url,
     )
 
 
-def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+def on_page_markdown(markdown: str, page: Any, config: Any, key: str = "book", version: str | None = None) -> str:
     """Append the cite box to every page but the home page."""
     if page.is_homepage:
         return markdown
-    return markdown.rstrip("\n") + cite_box(page_citation(markdown, page, config), page_language(page.file.src_uri))
+    citation = page_citation(markdown, page, config, key, version)
+    return markdown.rstrip("\n") + cite_box(citation, page_language(page.file.src_uri))

@@ -30,13 +30,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from nnlit.literate.derivation import DerivationError, evaluate, parse
-from nnlit.literate.latex import step_latex
-from nnlit.literate.markdown import Fence, read_fences
-from nnlit.literate.numbering import REFERENCE, Equation, equation_numbers
-from nnlit.literate.results import BookResults, ResultError, Shown
-from nnlit.literate.vocabulary import Vocabulary
-from nnlit.literate.words import Word, book_words
+from litproof.book.model import Book
+from litproof.book.numbering import REFERENCE, Equation, equation_numbers
+from litproof.book.results import BookResults, ResultError, Shown
+from litproof.core.derivation import DerivationError, evaluate, parse
+from litproof.core.fences import Fence
+from litproof.core.latex import step_latex
+from litproof.core.vocabulary import Vocabulary
+from litproof.core.words import Word
 
 _CHAPTER_LINK = re.compile(r"\]\((?!https?:|#)([^)#\s]+)\.md(#[^)\s]*)?\)")
 _INLINE_MATH = re.compile(r"\$([^$]+)\$")
@@ -116,18 +117,18 @@ def _is_code(fence: Fence) -> bool:
 
 
 def chapter_cells(
+    book: Book,
     chapter: Path,
-    root: Path,
     site_url: str,
     numbers: dict[str, Equation] | None = None,
     results: BookResults | None = None,
 ) -> list[Cell]:
     """The cells of one chapter's notebook, in the chapter's order."""
-    numbers = equation_numbers(root) if numbers is None else numbers
-    results = BookResults.of_book(root, numbers) if results is None else results
-    words = book_words(root)
+    numbers = equation_numbers(book) if numbers is None else numbers
+    results = BookResults.of_book(book, numbers) if results is None else results
+    words = book.words
     lines = chapter.read_text(encoding="utf-8").splitlines()
-    name = chapter.relative_to(root).as_posix() if chapter.is_absolute() else chapter.as_posix()
+    name = chapter.relative_to(book.root).as_posix() if chapter.is_absolute() else chapter.as_posix()
     cells: list[Cell] = []
     prose_start = 0  # index of the first line not yet put in a cell
 
@@ -139,7 +140,7 @@ def chapter_cells(
         if text.strip():
             cells.append(Cell("markdown", text))
 
-    for fence in read_fences(chapter, root):
+    for fence in book.fences(chapter):
         opening = fence.line - 2  # 0-based index of the ``` line
         if lines[opening] != lines[opening].lstrip():
             continue  # a block inside an admonition or a list stays in the prose
@@ -176,14 +177,14 @@ def notebook(cells: list[Cell]) -> dict[str, Any]:
 
 
 def chapter_notebook(
+    book: Book,
     chapter: Path,
-    root: Path,
     site_url: str,
     numbers: dict[str, Equation] | None = None,
     results: BookResults | None = None,
 ) -> str:
     """The chapter's notebook as the text of an .ipynb file."""
-    cells = chapter_cells(chapter, root, site_url, numbers, results)
+    cells = chapter_cells(book, chapter, site_url, numbers, results)
     return json.dumps(notebook(cells), indent=1, ensure_ascii=False) + "\n"
 
 

@@ -26,7 +26,7 @@ from typing import Any
 import sympy
 from sympy.matrices.expressions import MatrixExpr
 
-from nnlit.literate.cases import away_from_kinks, relu
+from litproof.core.cases import away_from_kinks, relu
 
 
 class sigmoid(sympy.Function):  # noqa: N801  (named as it is printed and written)

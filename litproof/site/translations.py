@@ -1,14 +1,14 @@
 """The translated pages, docs/<name>.zh.md, built at /zh/ by mkdocs-static-i18n (for the book's plugin).
 
 A translation that has fallen behind its English page must say so where the
-reader sees it: a stale Chinese page (see `nnlit.literate.translations`) opens
+reader sees it: a stale Chinese page (see `litproof.book.translations`) opens
 with a warning that links to the English page. The record line
 ``<!-- translates: ... -->`` is an HTML comment, so it never shows. A Chinese
 chapter also ends, like its English page, with a link to the chapter's notebook
 (one notebook per chapter, generated from the English page).
 
 What this needs of mkdocs-static-i18n's, mkdocs-autorefs' and mkdocs-print-site's
-internals goes through `nnlit.literate.mkdocs_shims`.
+internals goes through `litproof.site.shims`.
 """
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from nnlit.literate import mkdocs_hooks, mkdocs_shims
-from nnlit.literate.markdown import is_translation
-from nnlit.literate.translations import read_translation
+from litproof.book.translations import read_translation
+from litproof.core.fences import is_translation
+from litproof.site import hooks as mkdocs_hooks
+from litproof.site import shims as mkdocs_shims
 
 
 def on_pre_build(config: Any) -> None:

@@ -37,7 +37,7 @@ from sympy.matrices.expressions import (
 )
 from sympy.matrices.expressions.matexpr import MatrixElement
 
-from nnlit.literate.vocabulary import ElementwiseSigmoid, Gradient, SquaredNorm, sigmoid
+from litproof.core.vocabulary import ElementwiseSigmoid, Gradient, SquaredNorm, sigmoid
 
 #: The generic row and column: the same two symbols for every step, so entries of two steps compare.
 ROW = sympy.Dummy("i", integer=True)
@@ -116,7 +116,7 @@ def entry(expr: Any, row: Any, col: Any, definitions: dict[sympy.Symbol, Any]) -
     >>> entry(MatrixSymbol('W', m, n)*t, k, 1, {})
     Traceback (most recent call last):
     ...
-    nnlit.literate.entrywise.ShapeMismatch: inner dimensions n != m: W (m x n) times t (m x 1)
+    litproof.core.entrywise.ShapeMismatch: inner dimensions n != m: W (m x n) times t (m x 1)
     """
     if not isinstance(expr, MatrixExpr):
         return scalar(expr, definitions)

@@ -18,22 +18,22 @@ import html
 import logging
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from nnlit.literate.checker import describe_sizes
-from nnlit.literate.derivation import Derivation, DerivationError, evaluate, parse
-from nnlit.literate.latex import step_latex
-from nnlit.literate.markdown import Fence, english_page, read_fences
-from nnlit.literate.markdown import page_language as language_of
-from nnlit.literate.numbering import REFERENCE, Equation
-from nnlit.literate.premises import premises
-from nnlit.literate.verdicts import ShownVerdict, VerdictCache
-from nnlit.literate.vocabulary import Vocabulary
-from nnlit.literate.words import Word
+from litproof.book.model import Book
+from litproof.book.numbering import REFERENCE, Equation
+from litproof.book.verdicts import ShownVerdict, VerdictCache
+from litproof.core.checker import describe_sizes
+from litproof.core.derivation import Derivation, DerivationError, evaluate, parse
+from litproof.core.fences import Fence, english_page
+from litproof.core.fences import page_language as language_of
+from litproof.core.latex import step_latex
+from litproof.core.premises import premises
+from litproof.core.vocabulary import Vocabulary
+from litproof.core.words import Word
 
 # Under the `mkdocs` logger, at error level, so that `mkdocs build --strict` fails on a failing block even with --quiet.
-log = logging.getLogger("mkdocs.plugins.nnlit")
+log = logging.getLogger("mkdocs.plugins.litproof")
 
 _INLINE_MATH = re.compile(r"\$([^$]+)\$")
 
@@ -45,7 +45,7 @@ _ZH = {
     "all sizes": "每一步都已证明与上一步相等，对任意规模 {names} 成立。",
     "all values": "每一步都已证明与上一步相等，对其中变量的任意取值成立。",
     "fails": "<strong>不成立。</strong>本页构建时，检验程序给出：",
-    "checked by": "本页构建时由 SymPy 检验，<code>nnlit verify</code> 和测试套件也检验它。",
+    "checked by": "本页构建时由 SymPy 检验，<code>{verify}</code> 和测试套件也检验它。",
     "where": "其中",
     "uses": "用到：",
     "used by": "被用于：",
@@ -62,12 +62,15 @@ _EN = {
     "all sizes": "Each step is proved equal to the one before for all sizes {names}.",
     "all values": "Each step is proved equal to the one before, for all values of its variables.",
     "fails": "<strong>Does not hold.</strong> When this page was built, the checker said:",
-    "checked by": "Checked by SymPy when this page was built, and by <code>nnlit verify</code> and the test suite.",
+    "checked by": "Checked by SymPy when this page was built, and by <code>{verify}</code> and the test suite.",
     "where": "where",
     "uses": "Uses:",
     "used by": "Used by:",
     "source": "The source that was checked ({chapter}, line {line})",
 }
+
+#: The built-in words around a box, by page language; a book adds or changes them with the plugin's `labels:`.
+LABELS = {"en": _EN, "zh": _ZH}
 
 
 def _math_spans(text: str) -> str:
@@ -91,7 +94,7 @@ class DerivationBoxes:
     book's) and calls `start_page` before each page is rendered.
     """
 
-    root: Path | None = None
+    book: Book | None = None  # None: a box rendered outside a book (its own text only)
     numbers: dict[str, Equation] = field(default_factory=dict)
     verdicts: VerdictCache = field(default_factory=lambda: VerdictCache(None))
     book_errors: dict[tuple[str, int], str] = field(default_factory=dict)  # (chapter, line) -> why it fails
@@ -99,6 +102,8 @@ class DerivationBoxes:
     titles: dict[str, str] = field(default_factory=dict)  # every derivation's title, by id
     uses: dict[str, tuple[str, ...]] = field(default_factory=dict)  # id -> the earlier results it uses
     used_by: dict[str, list[str]] = field(default_factory=dict)  # id -> the later results that use it
+    labels_by_language: dict[str, dict[str, str]] = field(default_factory=lambda: dict(LABELS))
+    verify_command: str = "litproof verify"  # what the box says checks it besides the build
     chapter: str = "docs/unknown.md"  # the page being rendered
     located: dict[str, int] = field(default_factory=dict)  # block text -> how many of them this page rendered
 
@@ -114,7 +119,7 @@ class DerivationBoxes:
     @property
     def labels(self) -> dict[str, str]:
         """The words around a box, in the page's language."""
-        return _ZH if self.language == "zh" else _EN
+        return {**_EN, **self.labels_by_language.get(self.language, {})}
 
     # --- where a block is, and which copy is checked ---------------------------------
 
@@ -124,10 +129,10 @@ class DerivationBoxes:
         Blocks are rendered in page order, so the k-th block with a given text is the
         k-th fence with that text: two identical blocks keep their own lines.
         """
-        if self.root is not None and (self.root / self.chapter).is_file():
+        if self.book is not None and (self.book.root / self.chapter).is_file():
             same = [
                 fence
-                for fence in read_fences(self.root / self.chapter, self.root)
+                for fence in self.book.fences(self.book.root / self.chapter)
                 if fence.lang == "derivation" and fence.text.strip() == source.strip()
             ]
             count = self.located.get(source.strip(), 0)
@@ -137,11 +142,11 @@ class DerivationBoxes:
         return Fence(self.chapter, 1, "derivation", {}, frozenset(), source)
 
     def english_copy(self, derivation: Derivation) -> Derivation:
-        """The copy of a block that `nnlit verify` checks: on a Chinese page, the English page's block of that id."""
+        """The copy of a block that verify checks: on a Chinese page, the English page's block of that id."""
         english = english_page(derivation.chapter)
-        if english == derivation.chapter or self.root is None or not (self.root / english).exists():
+        if english == derivation.chapter or self.book is None or not (self.book.root / english).exists():
             return derivation
-        for fence in read_fences(self.root / english, self.root):
+        for fence in self.book.fences(self.book.root / english):
             if fence.lang == "derivation" and re.search(rf"^id:\s*{re.escape(derivation.id)}\s*$", fence.text, re.M):
                 return parse(fence, self.words)
         return derivation
@@ -271,7 +276,7 @@ class DerivationBoxes:
         if verdict.ok:
             conclusion = (
                 f'<p class="derivation-check">{self.claim(derivation, verdict, list(vocabulary.size_symbols))} '
-                f"{self.labels['checked by']}</p>"
+                f"{self.labels['checked by'].format(verify=html.escape(self.verify_command))}</p>"
             )
         else:
             shown_on = "" if checked is derivation else f"{derivation.chapter}: shows {derivation.id}, which fails: "

@@ -1,0 +1,3 @@
+from litproof.cli import main
+
+raise SystemExit(main())
