@@ -120,7 +120,7 @@ class BookPlugin(BasePlugin[BookConfig]):
             markdown = mkdocs_cite.on_page_markdown(
                 markdown, page, config, key=self.config.citation_key, version=config.extra.get("version")
             )
-        return mkdocs_translations.on_page_markdown(markdown, page, config, files, self.config.notebooks)
+        return mkdocs_translations.on_page_markdown(markdown, page, config, self.the_book, self.config.notebooks)
 
     def on_page_context(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Navigation) -> Any:
         return mkdocs_translations.on_page_context(context, page, config, nav)

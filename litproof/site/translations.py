@@ -19,6 +19,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from litproof.book.model import Book
 from litproof.book.translations import read_translation
 from litproof.core.fences import is_translation
 from litproof.site import hooks as mkdocs_hooks
@@ -146,7 +147,7 @@ def _relative(target: str, page: Any) -> str:
     return link + "/" if target.endswith("/") or not target else link
 
 
-def on_page_markdown(markdown: str, page: Any, config: Any, files: Any, notebooks: bool = True) -> str:
+def on_page_markdown(markdown: str, page: Any, config: Any, book: Book, notebooks: bool = True) -> str:
     """Open a stale translation with a warning that links to its English page; end it with its notebook."""
     docs_dir = Path(config["docs_dir"])
     source = docs_dir / page.file.src_uri
@@ -154,7 +155,7 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any, notebook
         return markdown
     translation = read_translation(source)
     english_page = translation.source.relative_to(docs_dir).as_posix()
-    if notebooks and english_page in mkdocs_hooks.notebook_chapters(config):
+    if notebooks and english_page in mkdocs_hooks.notebook_chapters(book):
         markdown = markdown.rstrip("\n") + notebook_note(_relative(mkdocs_hooks.notebook_uri(english_page), page))
     if translation.stale:
         english_url = "" if english_page == "index.md" else english_page.removesuffix(".md") + "/"
