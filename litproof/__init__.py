@@ -1,49 +1,50 @@
-"""The machinery that makes the chapters a checked book and a package.
+"""litproof: checked derivations in a MkDocs book, its tests, and the package its code becomes.
 
-One job per module; the arrows are imports, and none of these modules imports
-a generated (tangled) module of the package.
+One job per module; the arrows are imports. Each part imports only the parts
+above it, and none imports a generated (tangled) module of a book's package.
+`litproof.errors.BookError` is the one exception a user's mistake raises: one
+sentence naming the file and line.
 
-Reading the book
-    `markdown` finds the chapters in mkdocs.yml's nav order and the fenced blocks
-    in them, each with its chapter and line. Everything else starts here.
+The core (`litproof.core`: SymPy and the standard library only, so that the
+same modules run in a browser)
+    `fences` finds a chapter's fenced blocks, each with its chapter and line, and
+    knows a page's language. `vocabulary` is the closed set of names a
+    derivation block may use, in a symbolic mode (proofs for all sizes) and an
+    explicit one (concrete sizes) (-> cases); `cases` holds the words defined by
+    cases (relu; Max and Piecewise are SymPy's) and compares such functions
+    exactly, cell by cell; `words` is a book's own word, one record per function.
+    `derivation` reads a block and evaluates its steps (-> fences, vocabulary,
+    words). `checker` proves consecutive steps equal, or finds a counterexample,
+    and gives a verdict (-> derivation, latex, entrywise, cases). `entrywise`
+    writes a matrix expression's generic entry in index form, so that matrix
+    steps are proved for all sizes. `latex` prints steps in the book's notation,
+    `premises` the "where" part of a box, `plain_math` LaTeX as terminal text.
 
-Writing the package
-    `tangle` joins the blocks titled `nnlit/<module>.py` into generated modules
-    (tangle -> markdown), with a hash that makes a hand edit visible, and refuses
-    to overwrite one.
+The book (`litproof.book`: adds PyYAML)
+    `config` reads mkdocs.yml; `model.Book` is one book read once per run: its
+    settings, its chapters in nav order, their blocks and derivations, asked by
+    everything below. `tangle` joins the blocks titled `<package>/<module>.py`
+    into generated modules, with a hash that makes a hand edit visible, and
+    refuses to overwrite one. `verify` checks the book's derivations and reports
+    them (text, LaTeX or JSON), `mutate` makes wrong steps and checks that the
+    checker rejects them, `numbering` gives derivations their equation numbers,
+    `results` prints a block's result for the prose, `notebooks` turns a chapter
+    into a Jupyter notebook, `translations` knows which translated page is older
+    than its English page. `verdicts` keeps the checker's verdicts and
+    `block_outputs` build-time blocks' outputs, both by content hash.
 
-Checking the derivations
-    `vocabulary` is the closed set of names a derivation block may use, in a
-    symbolic mode (proofs for all sizes) and an explicit one (concrete sizes)
-    (-> cases). `cases` holds the words defined by cases (relu; Max and
-    Piecewise are SymPy's), their derivatives off the boundaries between cases,
-    and the exact comparison of two such functions, cell by cell.
-    `derivation` reads a block and evaluates its steps (-> vocabulary).
-    `checker` proves consecutive steps equal, or finds a counterexample
-    (-> derivation, latex, entrywise, cases). `entrywise` writes a matrix
-    expression's generic entry in index form, so that matrix steps are proved
-    for all sizes (-> vocabulary). `latex` prints steps in the book's notation.
-    `verify` runs the checker over the book for `nnlit verify` (-> checker),
-    `mutate` makes wrong steps and checks that the checker rejects them
-    (-> verify), and `numbering` gives derivations their equation numbers.
+The site (`litproof.site`: adds MkDocs)
+    `plugin` is the MkDocs plugin `litproof` (the `mkdocs.plugins` entry point):
+    it registers the derivation fence and holds one build's state (-> all
+    below). `fence` renders a box with the verdict this build computed;
+    `derivations` numbers and links equations and shows results in prose;
+    `hooks` ships MathJax, the API page and the notebooks; `cite` adds the
+    citation box; `translations` handles the translated pages; `shims` holds
+    every reliance on another package's private code, each checked against the
+    version it was written for.
 
-Testing
-    `pytest_plugin` makes every derivation a test item, keeps the package's own
-    blocks out of the example tests, and maps tracebacks back to chapter lines.
-
-The website (one MkDocs plugin, `nnlit` under the `mkdocs.plugins` entry point)
-    `mkdocs_plugin` is the plugin: it registers the derivation fence and holds
-    the build's state, calling the modules below (-> all of them);
-    `mkdocs_fence` renders a derivation block with the verdict this build
-    computed (-> derivation, latex, premises, verdicts); `verdicts` keeps
-    verdicts by content hash (-> checker); `mkdocs_derivations` reads the book
-    once per build, tells the boxes the page and turns `{eq:id}` into links
-    (-> numbering) and `{result:id}` lines into the checked formulas
-    (-> results); `results` prints a block's result or one of its definitions
-    for the prose (-> derivation, latex, premises, numbering);
-    `mkdocs_hooks` ships MathJax, the API page and the
-    notebooks (-> notebooks); `mkdocs_cite` adds the citation box;
-    `mkdocs_translations` handles the Chinese pages (-> translations).
-    `notebooks` turns a chapter into a Jupyter notebook; `translations` knows
-    which translated page is older than its English page.
+The pytest plugin and the command line
+    `pytest_plugin` (the `pytest11` entry point) makes every derivation a test
+    item, keeps a package's own blocks out of the example tests, and maps
+    tracebacks back to chapter lines. `cli` is `litproof tangle|verify|mutate`.
 """
