@@ -1,0 +1,1 @@
+"""The MkDocs plugin `litproof` and the pieces of the site it builds."""
