@@ -76,7 +76,7 @@ class BookResults:
     """The book's derivations by id, and the results and definitions the prose shows of them.
 
     >>> from litproof.core.derivation import parse
-    >>> from litproof.book.config import Fence
+    >>> from litproof.core.fences import Fence
     >>> text = "id: square-slope\\ngiven: |\\n  x = scalars('x')\\n  y = define('y', x**2)\\n"
     >>> text += "steps: |\\n    D(y, x)\\n  = 2*x\\n"
     >>> block = parse(Fence("docs/c.md", 2, "derivation", {}, frozenset(), text))
