@@ -6,7 +6,7 @@ against; `tests/literate/test_mkdocs_shims.py` fails when another version is
 installed, so that the shim is re-verified and the table updated. A build on
 such a version does not silently misbehave either: each function first checks
 the structure it needs, and `apply` (the plugin's on_config) says in one line on
-the `mkdocs.plugins.nnlit` logger what happens: INFO when the reliance still
+the `mkdocs.plugins.litproof` logger what happens: INFO when the reliance still
 holds or is only a speed-up that is skipped, WARNING (which fails
 ``mkdocs build --strict``) when the site would come out wrong without it.
 """
@@ -35,7 +35,7 @@ VERIFIED: dict[str, tuple[str, ...]] = {
 #: mkdocs-autorefs' tables of the anchors it has seen: identifier -> URLs, and URL -> title.
 AUTOREFS_MAPS = ("_primary_url_map", "_secondary_url_map", "_title_map")
 
-RE_VERIFY = "re-verify nnlit/literate/mkdocs_shims.py for it"
+RE_VERIFY = "re-verify litproof/site/shims.py for it"
 
 
 def installed_version(package: str) -> str | None:
@@ -63,9 +63,9 @@ def _report(package: str, holds: bool, reliance: str, without: str) -> None:
     """One line when a reliance does not hold (WARNING) or holds on a version it was not verified with (INFO)."""
     if not holds:
         shown = f"{package} {installed_version(package) or '(not installed)'}"
-        log.warning(f"nnlit: {shown} no longer has {reliance}, so {without}: {RE_VERIFY}")
+        log.warning(f"litproof: {shown} no longer has {reliance}, so {without}: {RE_VERIFY}")
     elif unverified := _unverified(package):
-        log.info(f"nnlit: {unverified} still has {reliance}, so it is used")
+        log.info(f"litproof: {unverified} still has {reliance}, so it is used")
 
 
 def apply(config: MkDocsConfig, store: BlockOutputs | None = None) -> None:
@@ -120,7 +120,9 @@ def remember_python_outputs(store: BlockOutputs | None = None) -> None:
     if installed_version("markdown-exec") is None:
         return
     if unverified := _unverified("markdown-exec"):
-        log.info(f"nnlit: {unverified}: build-time Python blocks are not remembered, translated pages run them again")
+        log.info(
+            f"litproof: {unverified}: build-time Python blocks are not remembered, translated pages run them again"
+        )
         return
     from markdown_exec._internal.formatters import python
 

@@ -66,7 +66,7 @@ def test_markdown_exec_on_another_version_is_left_alone(
 ) -> None:
     monkeypatch.setitem(mkdocs_shims.VERIFIED, "markdown-exec", ("0.1",))
     original = python._run_python
-    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.nnlit"):
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.litproof"):
         mkdocs_shims.remember_python_outputs()
     assert python._run_python is original
     assert [record.levelno for record in caplog.records] == [logging.INFO]
@@ -138,7 +138,7 @@ def test_print_site_is_switched_and_written_through_its_enabled_option(
 def test_applying_on_the_installed_versions_is_quiet_and_harmless_twice(
     config: MkDocsConfig, unpatched: None, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.nnlit"):
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.litproof"):
         mkdocs_shims.apply(config)
         patched = (python._run_python, reconfigure.is_relative_to)
         mkdocs_shims.apply(config)
@@ -150,7 +150,7 @@ def test_a_version_not_verified_says_that_the_structure_still_holds(
     config: MkDocsConfig, unpatched: None, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     monkeypatch.setitem(mkdocs_shims.VERIFIED, "mkdocs-static-i18n", ("0.1",))
-    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.nnlit"):
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.litproof"):
         mkdocs_shims.apply(config)
     assert {record.levelno for record in caplog.records} == {logging.INFO}
     assert "mkdocs-static-i18n 1.3.1 (verified with 0.1) still has reconfigure.is_relative_to" in caplog.text
@@ -162,10 +162,12 @@ def test_a_plugin_without_what_its_shim_needs_fails_the_strict_build(
     config: MkDocsConfig, unpatched: None, name: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     config.plugins[name] = SimpleNamespace(config={})  # type: ignore[assignment]
-    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.nnlit"):
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.litproof"):
         mkdocs_shims.apply(config)
     warnings = [record.getMessage() for record in caplog.records if record.levelno == logging.WARNING]
     assert len(warnings) == 1 and "no longer has" in warnings[0] and "re-verify" in warnings[0]
+    assert warnings[0].startswith("litproof: ") and "re-verify litproof/site/shims.py" in warnings[0]
+    assert Path(mkdocs_shims.__file__).resolve() == MKDOCS_YML.parent / "litproof/site/shims.py"  # the file named
     mkdocs_shims.forget_autorefs_anchors(config)  # and the runtime shims leave it alone
     mkdocs_shims.enable_print_site(config, False)
     assert not mkdocs_shims.write_print_page_now(config)
