@@ -2,8 +2,8 @@
 
 A block that trains a network for a figure takes seconds, and runs again on
 every build although neither it nor the package changed. Its output is a
-function of its code, of the package it imports (the generated modules and the
-machinery, all under the package folder, with the embedded data), of the
+function of its code, of the package it imports (the book's `package:`, its
+generated modules and hand-written ones, with their data), of the
 results files the chapters read (`docs/results/`, `benchmarks/results/`), of
 any other file of the book its code names by path (the checking chapter's block
 reads "docs/why-oj.md"), and of the versions of Python and of every installed
@@ -32,19 +32,20 @@ from litproof.book.tangle import write_atomically
 
 CACHE_DIR = Path(".cache") / "litproof" / "blocks"
 
-#: What every block may read besides its own code: the package (code and data) and the results files.
-DEPENDENCIES = ("nnlit", "docs/results", "benchmarks/results")
+#: What every block may read besides its own code and the book's package (code and data): the results files.
+DEPENDENCIES = ("docs/results", "benchmarks/results")
 
 #: A file of the book that a block's code names, such as "docs/why-oj.md": a dependency of that block alone.
 _NAMED_FILE = re.compile(r"""["'](docs/[\w./-]+)["']""")
 
 
-def context_hash(root: Path) -> str:
-    """A hash of everything but its code that a block's output depends on."""
+def context_hash(root: Path, package: str | None = None) -> str:
+    """A hash of everything but its code that a block's output depends on (`package`: the book's, if any)."""
     digest = hashlib.sha256(platform.python_version().encode())
     for dist in sorted(f"{d.metadata['Name']}=={d.version}" for d in distributions()):
         digest.update(dist.encode() + b"\0")
-    for folder in DEPENDENCIES:
+    folders = ((package.replace(".", "/"),) if package else ()) + DEPENDENCIES
+    for folder in folders:
         for path in sorted((root / folder).rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
                 digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
@@ -54,10 +55,10 @@ def context_hash(root: Path) -> str:
 class BlockOutputs:
     """Outputs of build-time blocks under one book's cache folder, by code and context."""
 
-    def __init__(self, root: Path, context: str | None = None) -> None:
+    def __init__(self, root: Path, context: str | None = None, package: str | None = None) -> None:
         self.root = root
         self.folder = root / CACHE_DIR
-        self.context = context_hash(root) if context is None else context
+        self.context = context_hash(root, package) if context is None else context
 
     def _path(self, code: str, options: str) -> Path:
         digest = hashlib.sha256(f"{self.context}\0{options}\0{code}".encode())

@@ -84,7 +84,8 @@ class BookPlugin(BasePlugin[BookConfig]):
         fences.append({"name": FENCE, "class": FENCE, "format": self._format})
         mkdocs_hooks.configure(config, mathjax=self.config.mathjax, distribution=self.config.distribution)
         if not self.shims_applied:  # on_config runs again for each translated site's build
-            mkdocs_shims.apply(config, BlockOutputs(Path(config.config_file_path).parent))
+            root = Path(config.config_file_path).parent
+            mkdocs_shims.apply(config, BlockOutputs(root, package=self.config.package))
             self.shims_applied = True
         mkdocs_translations.on_config(config)
         return config

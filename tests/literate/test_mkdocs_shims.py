@@ -173,23 +173,27 @@ def test_a_plugin_without_what_its_shim_needs_fails_the_strict_build(
     assert not mkdocs_shims.write_print_page_now(config)
 
 
-def test_kept_outputs_are_reused_only_in_the_same_context(tmp_path: Path) -> None:
+@pytest.mark.parametrize("package", ["nnlit", "softplus_notes"])
+def test_kept_outputs_are_reused_only_in_the_same_context(tmp_path: Path, package: str) -> None:
     from markdown_exec._internal.formatters import python
 
     from litproof.book.block_outputs import BlockOutputs, context_hash
 
     book = tmp_path / "book"
-    (book / "nnlit").mkdir(parents=True)
-    (book / "nnlit/a.py").write_text("A = 1\n")
+    (book / package).mkdir(parents=True)
+    (book / package / "a.py").write_text("A = 1\n")
+    (book / "elsewhere").mkdir()
     code = "import random\nprint(random.random())\n"
-    mkdocs_shims.remember_python_outputs(BlockOutputs(book))
+    mkdocs_shims.remember_python_outputs(BlockOutputs(book, package=package))
     first = python._run_python(code)
-    mkdocs_shims.remember_python_outputs(BlockOutputs(book))  # a new build, the same book: read from disk
+    mkdocs_shims.remember_python_outputs(BlockOutputs(book, package=package))  # a new build, the same book: from disk
     assert python._run_python(code) == first
-    before = context_hash(book)
-    (book / "nnlit/a.py").write_text("A = 2\n")  # the package changed: the block runs again
-    assert context_hash(book) != before
-    mkdocs_shims.remember_python_outputs(BlockOutputs(book))
+    before = context_hash(book, package)
+    (book / "elsewhere/b.py").write_text("B = 1\n")  # not the book's package: no dependency
+    assert context_hash(book, package) == before
+    (book / package / "a.py").write_text("A = 2\n")  # the book's package changed: the block runs again
+    assert context_hash(book, package) != before
+    mkdocs_shims.remember_python_outputs(BlockOutputs(book, package=package))
     assert python._run_python(code) != first
     mkdocs_shims.remember_python_outputs(None)
 
