@@ -4,7 +4,7 @@ An author who needs a function the vocabulary lacks (say softplus) writes one
 `Word` in a Python file of their book and names the file in mkdocs.yml:
 
     plugins:
-      - nnlit:
+      - litproof:
           vocabulary: [words.py]
 
 The record holds everything about the word: its name in derivation blocks, its
