@@ -11,9 +11,13 @@ from tests.helpers import BookMaker
 
 @pytest.fixture
 def make_book(tmp_path: Path) -> BookMaker:
-    """make_book({"c.md": text}, nav=[...]) writes docs/, nnlit/ and a mkdocs.yml; returns the root."""
+    """make_book({"c.md": text}, nav=[...]) writes docs/, nnlit/ and a mkdocs.yml; returns the root.
 
-    def make(chapters: dict[str, str], nav: list[str] | None = None) -> Path:
+    The mkdocs.yml lists the litproof plugin with `package: nnlit` (the package the chapters'
+    titled blocks are tangled into); `package=None` leaves the plugin out.
+    """
+
+    def make(chapters: dict[str, str], nav: list[str] | None = None, package: str | None = "nnlit") -> Path:
         root = tmp_path / "book"
         (root / "docs").mkdir(parents=True, exist_ok=True)
         (root / "nnlit").mkdir(exist_ok=True)
@@ -21,7 +25,8 @@ def make_book(tmp_path: Path) -> BookMaker:
             (root / "docs" / name).write_text(text, encoding="utf-8")
         listed = nav if nav is not None else list(chapters)
         lines = "".join(f"  - {name}\n" for name in listed)
-        (root / "mkdocs.yml").write_text(f"site_name: test\nnav:\n{lines}", encoding="utf-8")
+        plugins = f"plugins:\n  - litproof:\n      package: {package}\n" if package else ""
+        (root / "mkdocs.yml").write_text(f"site_name: test\nnav:\n{lines}{plugins}", encoding="utf-8")
         return root
 
     return make

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from litproof.book.config import chapters_in_order
+from litproof.book.config import chapters_in_order, read_config
 from litproof.core.fences import parse_info, read_fences
 from litproof.errors import BookError
 
@@ -35,7 +35,7 @@ def test_nav_order_is_the_book_order_and_missing_pages_are_named(tmp_path: Path)
     (tmp_path / "mkdocs.yml").write_text(
         "nav:\n  - B: b.md\n  - Part:\n    - a.md\nmarkdown_extensions:\n  - x:\n      f: !!python/name:os.path.join\n"
     )
-    assert [p.name for p in chapters_in_order(tmp_path)] == ["b.md", "a.md"]
+    assert [p.name for p in chapters_in_order(tmp_path, read_config(tmp_path))] == ["b.md", "a.md"]
     (tmp_path / "mkdocs.yml").write_text("nav:\n  - gone.md\n")
     with pytest.raises(BookError, match="names gone.md in its nav, but docs/gone.md does not exist"):
-        chapters_in_order(tmp_path)
+        chapters_in_order(tmp_path, read_config(tmp_path))

@@ -69,3 +69,24 @@ def test_references_in_prose_become_links_and_derivation_blocks_are_left_to_the_
     out = pages.page_markdown(markdown, "softmax.md", Path("/book/docs"))
     assert out.startswith("See [(1.3)](why-oj.md#derivation-output-weight-gradient).")
     assert "# as {eq:output-weight-gradient}" in out
+
+
+def test_the_box_names_the_books_verify_command(page: mkdocs_fence.DerivationBoxes) -> None:
+    block = parse(Fence("docs/softmax.md", 5, "derivation", {}, frozenset(), BLOCK))
+    assert "by <code>litproof verify</code> and the test suite" in page.render(block)
+    page.verify_command = "course <verify>"
+    assert "by <code>course &lt;verify&gt;</code> and the test suite" in page.render(block)
+    page.start_page("docs/softmax.zh.md")
+    assert "<code>course &lt;verify&gt;</code> 和测试套件也检验它" in page.render(block)
+
+
+def test_a_books_labels_replace_the_built_in_words_of_its_language(page: mkdocs_fence.DerivationBoxes) -> None:
+    block = parse(Fence("docs/softmax.md", 5, "derivation", {}, frozenset(), BLOCK))
+    page.labels_by_language["en"] = {**mkdocs_fence.LABELS["en"], "all sizes": "Holds for every {names}."}
+    page.labels_by_language["fr"] = {"source": "Le texte vérifié ({chapter}, ligne {line})"}
+    html = page.render(block)
+    assert "Holds for every" in html and "proved equal to the one before for all sizes" not in html
+    page.start_page("docs/softmax.fr.md")
+    html = page.render(block)
+    assert "Le texte vérifié (docs/softmax.md, ligne 5)" in html
+    assert mkdocs_fence.DerivationBoxes().labels["all sizes"].startswith("Each step is proved")  # no other box changed

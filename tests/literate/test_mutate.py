@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
+from litproof.book.model import Book
 from litproof.book.mutate import Mutant, judge, mutants_of, mutate_chapter
-from litproof.book.verify import derivations_in
 from litproof.core.derivation import parse
 from litproof.core.fences import Fence
 
@@ -49,7 +49,7 @@ def test_a_survivor_is_reported_with_its_line_and_fails_the_run(monkeypatch, mak
 
     monkeypatch.setattr(mutate, "check", lenient)
     root = make_book({"c.md": "# C\n\n" + fence("derivation", BLOCK)})
-    assert mutate.mutate_book(root) == 1
+    assert mutate.mutate_book(Book.at(root)) == 1
     out = capsys.readouterr().out
     assert "docs/c.md:12: probe: mutant survived (k for j): o[k]" in out
     assert "0% rejected or proved equivalent" in out
@@ -57,7 +57,7 @@ def test_a_survivor_is_reported_with_its_line_and_fails_the_run(monkeypatch, mak
 
 def test_every_mutant_of_a_chapter_is_rejected_or_proved_equivalent() -> None:
     # The whole book takes minutes: benchmarks/mutation.py runs it; here, one short chapter.
-    report = mutate_chapter(ROOT / "docs/backquery.md", ROOT)
+    report = mutate_chapter(Book.at(ROOT), ROOT / "docs/backquery.md")
     assert report.outcomes, "the chapter has derivations to mutate"
     survivors = [o for o in report.outcomes if o.verdict == "survived"]
     assert not survivors, survivors
@@ -66,7 +66,9 @@ def test_every_mutant_of_a_chapter_is_rejected_or_proved_equivalent() -> None:
 
 def test_every_mutant_of_the_seed_derivation_is_rejected_or_proved_equivalent() -> None:
     derivation = next(
-        d for d in derivations_in(ROOT / "docs/why-oj.md", ROOT) if getattr(d, "id", "") == "output-weight-gradient"
+        d
+        for d in Book.at(ROOT).derivations(ROOT / "docs/why-oj.md")
+        if getattr(d, "id", "") == "output-weight-gradient"
     )
     outcomes = [judge(derivation, mutant) for mutant in mutants_of(derivation)]
     assert not [o for o in outcomes if o.verdict == "survived"]

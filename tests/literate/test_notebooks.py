@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from litproof.book.model import Book
 from litproof.book.notebooks import chapter_cells, chapter_notebook, code_cells, page_url
 from litproof.book.numbering import equation_numbers
 from litproof.core.fences import read_fences
@@ -54,7 +55,7 @@ $ nnlit verify
 
 @pytest.fixture(scope="module")
 def seed_notebook() -> str:
-    return chapter_notebook(SEED, ROOT, SITE)
+    return chapter_notebook(Book.at(ROOT), SEED, SITE)
 
 
 def test_the_seed_notebook_is_valid_nbformat_4(seed_notebook: str) -> None:
@@ -84,7 +85,7 @@ def test_the_seed_notebook_runs_top_to_bottom(seed_notebook: str) -> None:
 
 
 def test_derivations_show_their_number_steps_and_how_they_are_checked(seed_notebook: str) -> None:
-    number = equation_numbers(ROOT)["output-weight-gradient"].number
+    number = equation_numbers(Book.at(ROOT))["output-weight-gradient"].number
     cells = [
         "".join(cell["source"])
         for cell in json.loads(seed_notebook)["cells"]
@@ -98,7 +99,7 @@ def test_derivations_show_their_number_steps_and_how_they_are_checked(seed_noteb
 
 def test_a_small_chapter_in_order_with_links_to_the_website(make_book: BookMaker) -> None:
     root = make_book({"c.md": SMALL_CHAPTER, "other.md": "# Other\n"})
-    cells = chapter_cells(root / "docs" / "c.md", root, SITE)
+    cells = chapter_cells(Book.at(root), root / "docs" / "c.md", SITE)
     assert [cell.kind for cell in cells] == ["markdown", "code", "markdown", "code", "markdown", "markdown"]
     assert "[the other chapter](https://example.org/book/other/#part)" in cells[0].source
     assert cells[1].source.startswith("def double")

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from litproof.book.model import Book
 from litproof.core.derivation import evaluate, parse
 from litproof.core.fences import Fence, read_fences
 from litproof.core.premises import premises
@@ -44,7 +45,7 @@ def test_a_declared_positive_domain_is_a_premise() -> None:
 
 
 def test_the_box_puts_the_premises_above_the_steps() -> None:
-    html = mkdocs_fence.DerivationBoxes(ROOT).render(parse(seed()))
+    html = mkdocs_fence.DerivationBoxes(Book.at(ROOT)).render(parse(seed()))
     where, steps = html.index('class="derivation-where"'), html.index('class="derivation-steps"')
     assert where < steps and html.count('class="derivation-premise"') == 5
     assert r"1 \le j \le n" in html[where:steps]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from litproof.book.model import Book
 from litproof.book.verify import verify_book
 from litproof.site.derivations import DerivationPages
 from tests.helpers import BookMaker, fence
@@ -17,13 +18,13 @@ def block(ident: str, uses: str = "") -> str:
 
 def verify(root: Path) -> tuple[int, str]:
     out = io.StringIO()
-    return verify_book(root, out=out), out.getvalue()
+    return verify_book(Book.at(root), out=out), out.getvalue()
 
 
 def test_a_use_of_an_earlier_result_holds_and_is_linked_both_ways(make_book: BookMaker) -> None:
     root = make_book({"a.md": "# A\n\n" + block("first"), "b.md": "# B\n\n" + block("second", "first")})
     assert verify(root)[0] == 0
-    boxes = DerivationPages.of_book(root).boxes
+    boxes = DerivationPages.of_book(Book.at(root)).boxes
     boxes.start_page("docs/b.md")
     html = boxes.links(_parsed(root, "b.md"))
     assert 'Uses:</span> <a href="../a/#derivation-first">(1.1) The slope of first</a>' in html
@@ -34,9 +35,7 @@ def test_a_use_of_an_earlier_result_holds_and_is_linked_both_ways(make_book: Boo
 
 
 def _parsed(root: Path, name: str):  # noqa: ANN202  (a test helper)
-    from litproof.book.verify import derivations_in
-
-    return derivations_in(root / "docs" / name, root)[0]
+    return Book.at(root).derivations(root / "docs" / name)[0]
 
 
 def test_a_use_of_an_unknown_or_a_later_result_fails_with_its_line(make_book: BookMaker) -> None:
@@ -45,7 +44,7 @@ def test_a_use_of_an_unknown_or_a_later_result_fails_with_its_line(make_book: Bo
     assert code == 1
     assert "docs/a.md:6: first: `uses: second` comes later in the book, at docs/b.md:4" in out
     assert "docs/a.md:6: first: `uses: nowhere` names no derivation of the book." in out
-    boxes = DerivationPages.of_book(root).boxes
+    boxes = DerivationPages.of_book(Book.at(root)).boxes
     assert boxes.book_errors[("docs/a.md", 4)].startswith("docs/a.md:6: first: `uses: second` comes later")
 
 
@@ -58,4 +57,4 @@ def test_a_derivation_cannot_use_itself(make_book: BookMaker) -> None:
 def test_verifying_one_chapter_still_knows_the_earlier_chapters(make_book: BookMaker) -> None:
     root = make_book({"a.md": "# A\n\n" + block("first"), "b.md": "# B\n\n" + block("second", "first")})
     out = io.StringIO()
-    assert verify_book(root, [Path("docs/b.md")], out=out) == 0, out.getvalue()
+    assert verify_book(Book.at(root), [Path("docs/b.md")], out=out) == 0, out.getvalue()
