@@ -17,8 +17,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from litproof.book.model import Book
 from litproof.book.mutate import mutate_chapter
-from litproof.book.verify import book_chapters
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -30,9 +30,10 @@ def main() -> int:
     args = parser.parse_args()
     rows = []
     survivors = 0
-    for chapter in book_chapters(ROOT, args.chapters or None):
+    book = Book.at(ROOT)
+    for chapter in book.chapters_to_check(args.chapters or None):
         started = time.perf_counter()
-        report = mutate_chapter(chapter, ROOT)
+        report = mutate_chapter(book, chapter)
         if not report.outcomes:
             continue
         counts = {verdict: report.count(verdict) for verdict in ("killed", "equivalent", "survived")}

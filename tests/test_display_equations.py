@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from mkdocs.exceptions import PluginError
 
+from litproof.book.model import Book
 from litproof.book.notebooks import chapter_cells
 from litproof.book.results import SHOWN, BookResults, ResultError, site_markdown
 from litproof.core.fences import read_fences
@@ -90,7 +91,7 @@ def test_the_scan_finds_typed_displays_and_spares_quotations_and_code(make_book:
 
 
 def test_every_shown_result_of_the_book_prints() -> None:
-    results = BookResults.of_book(ROOT)
+    results = BookResults.of_book(Book.at(ROOT))
     for chapter in CHAPTERS:
         name = chapter.relative_to(ROOT).as_posix()
         results.expand(chapter.read_text(encoding="utf-8"), name, lambda shown: shown.latex)
@@ -148,7 +149,7 @@ def book(make_book: BookMaker) -> Path:
 
 
 def test_a_result_prints_its_first_and_last_step_with_its_number_linking_to_the_box(book: Path) -> None:
-    results = BookResults.of_book(book)
+    results = BookResults.of_book(Book.at(book))
     shown = results.result("square-slope")
     assert shown.latex == r"\frac{\partial y}{\partial x} = 2 x"
     assert shown.equation.number == "1.1"
@@ -158,7 +159,7 @@ def test_a_result_prints_its_first_and_last_step_with_its_number_linking_to_the_
 
 
 def test_a_definition_prints_from_the_blocks_define(book: Path) -> None:
-    results = BookResults.of_book(book)
+    results = BookResults.of_book(Book.at(book))
     assert results.definition("square-slope", ["y"]).latex == "y = x^{2}"
     assert results.definition("square-slope", ["c", "y"]).latex == r"c = 3 x, \qquad y = x^{2}"
     with pytest.raises(ResultError, match=r"square-slope defines no z \(it defines y, c\)"):
@@ -166,7 +167,7 @@ def test_a_definition_prints_from_the_blocks_define(book: Path) -> None:
 
 
 def test_a_page_shows_them_in_place_of_the_lines(book: Path) -> None:
-    results = BookResults.of_book(book)
+    results = BookResults.of_book(Book.at(book))
     page = (book / "docs/d.md").read_text()
     out = results.expand(page, "docs/d.md", lambda shown: f"<<{shown.latex}|{shown.equation.number}>>")
     assert out.splitlines()[4] == r"<<\frac{\partial y}{\partial x} = 2 x|1.1>>"
@@ -188,13 +189,13 @@ def test_a_page_shows_them_in_place_of_the_lines(book: Path) -> None:
     ids=["unknown-id", "rejected", "unknown-block", "unknown-name", "no-name", "result-names", "inline", "indented"],
 )
 def test_what_the_book_does_not_have_fails_with_file_and_line(book: Path, line: str, message: str) -> None:
-    results = BookResults.of_book(book)
+    results = BookResults.of_book(Book.at(book))
     with pytest.raises(ResultError, match=message):
         results.expand(f"# D\n\n{line}\n", "docs/d.md", lambda shown: shown.latex)
 
 
 def test_code_is_not_prose(book: Path) -> None:
-    results = BookResults.of_book(book)
+    results = BookResults.of_book(Book.at(book))
     page = "# D\n\nWrite `{result:no-such-id}` alone on a line:\n\n```markdown\n{result:no-such-id}\n```\n"
     assert results.expand(page, "docs/d.md", lambda shown: shown.latex) == page
 
@@ -202,11 +203,11 @@ def test_code_is_not_prose(book: Path) -> None:
 def test_only_the_english_pages_blocks_are_read(make_book: BookMaker) -> None:
     root = make_book({"c.md": "# C\n", "c.zh.md": f"# C\n\n{SQUARE}"}, nav=["c.md"])
     with pytest.raises(ResultError, match="square-slope names no numbered derivation"):
-        BookResults.of_book(root).result("square-slope")
+        BookResults.of_book(Book.at(root)).result("square-slope")
 
 
 def test_the_build_fails_on_an_unknown_id_naming_file_and_line(book: Path) -> None:
-    pages = DerivationPages.of_book(book)
+    pages = DerivationPages.of_book(Book.at(book))
     out = pages.page_markdown((book / "docs/d.zh.md").read_text(), "d.zh.md", book / "docs")
     assert r"\[\frac{\partial y}{\partial x} = 2 x\]" in out, "a Chinese page shows the English page's block"
     assert "[(1.1)](c.md#derivation-square-slope)" in out
@@ -215,6 +216,6 @@ def test_the_build_fails_on_an_unknown_id_naming_file_and_line(book: Path) -> No
 
 
 def test_a_notebook_shows_the_result_with_a_link_to_the_box(book: Path) -> None:
-    cells = chapter_cells(book / "docs/d.md", book, "https://example.org/book/")
+    cells = chapter_cells(Book.at(book), book / "docs/d.md", "https://example.org/book/")
     assert r"$$ \frac{\partial y}{\partial x} = 2 x $$" in cells[0].source
     assert "[(1.1)](https://example.org/book/c/#derivation-square-slope)" in cells[0].source

@@ -12,24 +12,25 @@ from pathlib import Path
 
 import pytest
 
-from litproof.book.config import chapters_in_order
-from litproof.core.fences import Fence, read_fences
+from litproof.book.model import Book
+from litproof.core.fences import Fence
 
 ROOT = Path(__file__).resolve().parents[1]
+BOOK = Book.at(ROOT)  # the chapters in nav order, each read once
 _EXERCISES = re.compile(r"^## Exercises\s*$", re.MULTILINE)
 
 
 def exercise_fences(kind: str) -> list[Fence]:
     """The indented fences of language `kind` below each chapter's "## Exercises" heading."""
     found = []
-    for chapter in chapters_in_order(ROOT):
+    for chapter in BOOK.chapters:
         text = chapter.read_text(encoding="utf-8")
         heading = _EXERCISES.search(text)
         if heading is None:
             continue
         first_line = text.count("\n", 0, heading.start()) + 1
         lines = text.splitlines()
-        for fence in read_fences(chapter, ROOT):
+        for fence in BOOK.fences(chapter):
             opening = lines[fence.line - 2]  # the fence's opening line, just above its content
             indented = opening.startswith(" ")
             if fence.lang == kind and fence.line > first_line and indented and "title" not in fence.attrs:
@@ -47,7 +48,7 @@ def test_code_solution_runs(fence: Fence) -> None:
 
 
 def test_every_chapter_has_at_least_three_exercises_with_solutions() -> None:
-    for chapter in chapters_in_order(ROOT):
+    for chapter in BOOK.chapters:
         if chapter.name in {"index.md", "api.md", "checking.md", "performance.md"}:
             continue
         text = chapter.read_text(encoding="utf-8")
@@ -61,13 +62,8 @@ def test_every_chapter_has_at_least_three_exercises_with_solutions() -> None:
 
 
 def test_derivation_solutions_are_found_by_verify() -> None:
-    from litproof.book.verify import derivations_in
-
     ids = {
-        item.id
-        for chapter in chapters_in_order(ROOT)
-        for item in derivations_in(chapter, ROOT)
-        if not isinstance(item, Exception)
+        item.id for chapter in BOOK.chapters for item in BOOK.derivations(chapter) if not isinstance(item, Exception)
     }
     indented = {
         fence.text.split("\n", 1)[0].removeprefix("id:").strip() for fence in exercise_fences("derivation")

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from litproof.book import tangle
+from litproof.book.model import Book
 from litproof.core.latex import step_latex
 from litproof.core.vocabulary import Vocabulary
 from nnlit.activations import sigmoid, sigmoid_derivative
@@ -67,13 +68,15 @@ def test_tangling_twice_changes_nothing(tmp_path_factory: pytest.TempPathFactory
     (root / "nnlit").mkdir()
     for chapter, parts in book.items():
         (root / "docs" / chapter).write_text("# Title\n\n" + "\n".join(f"{p}\n\n{b}" for p, b in parts))
-    (root / "mkdocs.yml").write_text("nav:\n" + "".join(f"  - {c}\n" for c in sorted(book)))
-    first = tangle.tangle(root)
+    nav = "".join(f"  - {c}\n" for c in sorted(book))
+    (root / "mkdocs.yml").write_text(f"nav:\n{nav}plugins:\n  - litproof:\n      package: nnlit\n")
+    first = tangle.tangle(Book.at(root))
     texts = {p: p.read_text() for p in (root / "nnlit").glob("*.py")}
     assert len(first) == len(texts)
-    assert tangle.tangle(root) == []
+    assert tangle.tangle(Book.at(root)) == []
     assert {p: p.read_text() for p in (root / "nnlit").glob("*.py")} == texts
-    assert tangle.diff(root, tangle.plan(root)) == ""
+    again = Book.at(root)
+    assert tangle.diff(again, tangle.plan(again)) == ""
     for text in texts.values():
         ast.parse(text)  # the joined module is valid Python
 

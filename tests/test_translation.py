@@ -17,7 +17,7 @@ import pytest
 
 from litproof.book.translations import english_source, read_translation, record_line, source_hash, stale
 from litproof.core.fences import Fence, read_fences
-from nnlit.errors import NnlitError
+from litproof.errors import BookError
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -118,5 +118,5 @@ def test_a_translation_without_its_record_is_refused(tmp_path: Path) -> None:
     (tmp_path / "page.md").write_text("# Page\n")
     translation = tmp_path / "page.zh.md"
     translation.write_text("# 页面\n")
-    with pytest.raises(NnlitError, match=r"page\.zh\.md:1: a translation must start with"):
+    with pytest.raises(BookError, match=r"page\.zh\.md:1: a translation must start with"):
         read_translation(translation)

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from litproof.book.config import book_words
-from litproof.book.verify import book_chapters, derivations_in
+from litproof.book.model import Book
 from litproof.core.derivation import Derivation, DerivationError, evaluate
 from litproof.core.latex import step_latex
 from litproof.core.plain_math import plain
@@ -167,10 +166,10 @@ def test_plain(latex: str, text: str) -> None:
 
 
 def test_every_step_of_the_book_prints_in_plain_text_without_a_backslash() -> None:
-    words = book_words(ROOT)
+    book = Book.at(ROOT)
     printed = 0
-    for chapter in book_chapters(ROOT):
-        for block in derivations_in(chapter, ROOT, words):
+    for chapter in book.chapters_to_check():
+        for block in book.derivations(chapter):
             if not isinstance(block, Derivation):
                 continue
             try:

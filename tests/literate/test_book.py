@@ -138,7 +138,8 @@ def test_a_chapter_outside_the_book_is_one_sentence(book_root: Path, tmp_path: P
 
 
 def test_a_folder_without_mkdocs_yml_is_one_sentence(tmp_path: Path) -> None:
-    with pytest.raises(BookError, match=r"^no mkdocs.yml in .*: run this from the book's root folder \(or give --root\)\.$"):
+    message = r"^no mkdocs.yml in .*: run this from the book's root folder \(or give --root\)\.$"
+    with pytest.raises(BookError, match=message):
         Book.at(tmp_path)
 
 

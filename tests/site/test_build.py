@@ -17,8 +17,8 @@ import pytest
 from mkdocs.exceptions import PluginError
 
 import nnlit
+from litproof.book.model import Book
 from litproof.site import hooks as mkdocs_hooks
-from litproof.book.config import chapters_in_order
 from tests.site import bibtex
 
 # <link rel=...> values that make the browser fetch the target.
@@ -134,9 +134,8 @@ _H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.DOTALL)
 
 def _chapters(site_build: Any) -> list[str]:
     """The chapters' page paths ("why-oj/"), in book order: every nav page but the home page and the API page."""
-    root = site_build.config_file.parent
-    docs = root / "docs"
-    pages = [path.relative_to(docs).as_posix() for path in chapters_in_order(root)]
+    book = Book.at(site_build.config_file.parent)
+    pages = [path.relative_to(book.docs).as_posix() for path in book.chapters]
     return [page.removesuffix(".md") + "/" for page in pages if page not in ("index.md", "api.md")]
 
 

@@ -21,7 +21,7 @@ CONFIG = f"""site_name: probe
 nav:
   - Probe: probe.md
 plugins:
-  - nnlit:
+  - litproof:
       cite_boxes: false
       notebooks: false
       mathjax: false
