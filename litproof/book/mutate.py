@@ -177,7 +177,7 @@ def judge(derivation: Derivation, mutant: Mutant) -> Outcome:
 
 
 def mutate_chapter(book: Book, chapter: Path, out: TextIO | None = None) -> ChapterReport:
-    relative = chapter.relative_to(book.root.resolve()).as_posix()
+    relative = chapter.resolve().relative_to(book.root.resolve()).as_posix()
     report = ChapterReport(relative)
     for item in book.derivations(chapter):
         if not isinstance(item, Derivation):

@@ -10,7 +10,7 @@ import pytest
 
 import litproof.book.model as model
 from litproof.book.model import Book
-from litproof.book.mutate import mutate_book
+from litproof.book.mutate import mutate_book, mutate_chapter
 from litproof.book.notebooks import chapter_cells
 from litproof.book.numbering import equation_numbers
 from litproof.book.results import BookResults
@@ -156,3 +156,11 @@ def test_the_vocabulary_digest_follows_the_vocabulary_files(make_book: BookMaker
     assert Book.at(root).words_digest == before
     (root / "words.py").write_text(words.replace("softplus", "soft_plus"), encoding="utf-8")
     assert Book.at(root).words_digest != before
+
+
+def test_mutate_takes_a_chapter_as_the_book_lists_it(book_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(book_root)
+    book = Book.at(Path("."))  # the command line's default root: the chapters are relative paths
+    reports = [mutate_chapter(book, chapter) for chapter in book.chapters]
+    assert [report.chapter for report in reports] == ["docs/b.md", "docs/a.md"]
+    assert all(report.outcomes and not report.count("survived") for report in reports)
