@@ -65,8 +65,6 @@ def test_derivation_solutions_are_found_by_verify() -> None:
     ids = {
         item.id for chapter in BOOK.chapters for item in BOOK.derivations(chapter) if not isinstance(item, Exception)
     }
-    indented = {
-        fence.text.split("\n", 1)[0].removeprefix("id:").strip() for fence in exercise_fences("derivation")
-    }
+    indented = {fence.text.split("\n", 1)[0].removeprefix("id:").strip() for fence in exercise_fences("derivation")}
     assert indented, "no derivation solutions found"
     assert indented <= ids

@@ -84,8 +84,10 @@ def test_backquery_refuses_a_missing_folder_like_train(
 ) -> None:
     status, _, err = cli(capsys, "backquery", "3", "-o", str(tmp_path / "no" / "dir" / "x.png"), "--model", str(model))
     assert status == 1
-    assert one_sentence(err) == f"nnlit backquery: cannot write {tmp_path / 'no/dir/x.png'}: " \
+    assert (
+        one_sentence(err) == f"nnlit backquery: cannot write {tmp_path / 'no/dir/x.png'}: "
         f"the folder {tmp_path / 'no/dir'} does not exist."
+    )
     assert not (tmp_path / "no").exists()
 
 
@@ -153,8 +155,11 @@ def _png_header(width: int, height: int) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(bytes(width + 1))) + chunk(
-        b"IEND", b""
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(bytes(width + 1)))
+        + chunk(b"IEND", b"")
     )
 
 
@@ -199,8 +204,10 @@ def test_verify_of_a_chapter_outside_the_book_is_one_sentence_and_goes_on(
     (tmp_path / "elsewhere.md").write_text(GOOD)
     status, out, err = cli(capsys, "--root", str(root), "verify", str(tmp_path / "elsewhere.md"), "docs/good.md")
     assert status == 1
-    assert one_sentence(err) == f"nnlit verify: {tmp_path / 'elsewhere.md'} is outside the book ({root}); " \
+    assert (
+        one_sentence(err) == f"nnlit verify: {tmp_path / 'elsewhere.md'} is outside the book ({root}); "
         "give --root the folder of its book."
+    )
     assert "square" in out
 
 
