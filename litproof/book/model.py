@@ -31,6 +31,7 @@ class Book:
         self.chapters: list[Path] = chapters_in_order(root, config)  # the nav's order: the book's, and tangle's
         self.docs = root / str(config.get("docs_dir", "docs"))
         self._fences: dict[Path, list[Fence]] = {}
+        self._texts: dict[Path, str] = {}
         self._derivations: dict[Path, list[Derivation | DerivationError]] = {}
         self._words: tuple[Word, ...] | None = None
 
@@ -68,6 +69,13 @@ class Book:
             path = self.root / str(name)
             digest.update(str(name).encode() + b"\0" + (path.read_bytes() if path.is_file() else b""))
         return digest.hexdigest()
+
+    def text(self, chapter: Path) -> str:
+        """A chapter's text, read from disk the first time it is asked for."""
+        key = chapter.resolve()
+        if key not in self._texts:
+            self._texts[key] = chapter.read_text(encoding="utf-8")
+        return self._texts[key]
 
     def fences(self, chapter: Path) -> list[Fence]:
         """A chapter's fenced blocks, read from disk the first time they are asked for."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from litproof.book.model import Book
 from litproof.core.derivation import DerivationError
@@ -29,11 +30,16 @@ class Equation:
         return f"derivation-{self.id}"
 
 
+def numbered_chapters(book: Book) -> dict[Path, int]:
+    """Each chapter's number: its place in the nav, the home page not counted."""
+    chapters = [chapter for chapter in book.chapters if chapter.name != "index.md"]
+    return {chapter: number for number, chapter in enumerate(chapters, start=1)}
+
+
 def equation_numbers(book: Book) -> dict[str, Equation]:
     """Every numbered derivation of the book, by id."""
     table: dict[str, Equation] = {}
-    chapters = [chapter for chapter in book.chapters if chapter.name != "index.md"]
-    for chapter_number, chapter in enumerate(chapters, start=1):
+    for chapter, chapter_number in numbered_chapters(book).items():
         count = 0
         for derivation in book.derivations(chapter):
             if isinstance(derivation, DerivationError):

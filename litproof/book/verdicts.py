@@ -47,6 +47,11 @@ class ShownVerdict:
     message: str  # for a failure: the checker's explanation, starting with docs/<file>.md:<line>:
     methods: tuple[str, ...]  # how each pair of steps was settled
 
+    @property
+    def for_all_sizes(self) -> bool:
+        """Every pair of steps was proved for all sizes (or all values), not only at concrete sizes."""
+        return all(method.startswith("for all") for method in self.methods)
+
     @classmethod
     def of(cls, result: Result) -> ShownVerdict:
         return cls(result.ok, result.status, result.message, tuple(pair.method for pair in result.pairs))
