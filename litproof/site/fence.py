@@ -4,9 +4,12 @@ The book's MkDocs plugin registers `DerivationBoxes.format` with pymdown's
 superfences for every ```` ```derivation ```` fence. The build runs the checker
 on the block (verdicts are kept by content hash, see `verdicts`), and the box
 shows what it found: the premises (a "where" part: definitions, domains,
-ranges), the steps printed by the book's LaTeX printer from the very
-expressions that were checked, the justifications beside them, a line under the
-chain with the verdict, and a folded box with the source the checker reads. A
+ranges), the defined symbols explained where they stand (`symbols`), the steps
+printed by the book's LaTeX printer from the very expressions that were
+checked, the justifications beside them, a line under the chain with the
+verdict, what it uses and what uses it (and, when the book has a map of its
+results, a link to what it rests on there), and a folded box with the source
+the checker reads. A
 block that does not hold, is malformed or reuses an id is logged as an error
 (so `mkdocs build --strict` fails, naming the chapter and line) and shown with a
 visible "does not hold" mark and the checker's message.
@@ -27,51 +30,16 @@ from litproof.core.checker import describe_sizes
 from litproof.core.derivation import Derivation, DerivationError, evaluate, parse
 from litproof.core.fences import Fence, english_page
 from litproof.core.fences import page_language as language_of
-from litproof.core.latex import step_latex
-from litproof.core.premises import premises
+from litproof.core.premises import Premise, premises
 from litproof.core.vocabulary import Vocabulary
 from litproof.core.words import Word
+from litproof.site.labels import LABELS, words_for
+from litproof.site.symbols import MarkingPrinter, SymbolNotes, explained_symbols
 
 # Under the `mkdocs` logger, at error level, so that `mkdocs build --strict` fails on a failing block even with --quiet.
 log = logging.getLogger("mkdocs.plugins.litproof")
 
 _INLINE_MATH = re.compile(r"\$([^$]+)\$")
-
-#: The words around a block on a Chinese page (docs/x.zh.md): same claims, same checks.
-_ZH = {
-    "ill-formed": "检验程序拒绝这个推导，因为它不是良构的：同一个下标既用作求和下标，又用作自由下标。",
-    "unequal": "检验程序给出一个数值反例，表明这两边<em>不</em>相等。",
-    "sizes": "每一步都在具体规模 {sizes} 上精确地检验过与上一步相等。",
-    "all sizes": "每一步都已证明与上一步相等，对任意规模 {names} 成立。",
-    "all values": "每一步都已证明与上一步相等，对其中变量的任意取值成立。",
-    "fails": "<strong>不成立。</strong>本页构建时，检验程序给出：",
-    "checked by": "本页构建时由 SymPy 检验，<code>{verify}</code> 和测试套件也检验它。",
-    "where": "其中",
-    "uses": "用到：",
-    "used by": "被用于：",
-    "source": "被检验的源码（{chapter}，第 {line} 行；中文版只翻译了标题和每一步的理由）",
-}
-
-_EN = {
-    "ill-formed": (
-        "The checker rejects this block as ill-formed: "
-        "an index is used both as a summation index and as a free index."
-    ),
-    "unequal": "The checker shows that these two sides are <em>not</em> equal, with a numeric counterexample.",
-    "sizes": "Each step is proved equal to the one before, exactly, at the concrete sizes {sizes}.",
-    "all sizes": "Each step is proved equal to the one before for all sizes {names}.",
-    "all values": "Each step is proved equal to the one before, for all values of its variables.",
-    "fails": "<strong>Does not hold.</strong> When this page was built, the checker said:",
-    "checked by": "Checked by SymPy when this page was built, and by <code>{verify}</code> and the test suite.",
-    "where": "where",
-    "uses": "Uses:",
-    "used by": "Used by:",
-    "source": "The source that was checked ({chapter}, line {line})",
-}
-
-#: The built-in words around a box, by page language; a book adds or changes them with the plugin's `labels:`.
-LABELS = {"en": _EN, "zh": _ZH}
-
 
 def _math_spans(text: str) -> str:
     return re.sub(r"\\\((.+?)\\\)", r'<span class="arithmatex">\\(\1\\)</span>', text)
@@ -102,6 +70,8 @@ class DerivationBoxes:
     titles: dict[str, str] = field(default_factory=dict)  # every derivation's title, by id
     uses: dict[str, tuple[str, ...]] = field(default_factory=dict)  # id -> the earlier results it uses
     used_by: dict[str, list[str]] = field(default_factory=dict)  # id -> the later results that use it
+    pages: dict[str, str] = field(default_factory=dict)  # every derivation's English page inside docs/, by id
+    map_page: str | None = None  # the page of the map of the results (`results_map`), if the book has one
     labels_by_language: dict[str, dict[str, str]] = field(default_factory=lambda: dict(LABELS))
     verify_command: str = "litproof verify"  # what the box says checks it besides the build
     chapter: str = "docs/unknown.md"  # the page being rendered
@@ -119,7 +89,7 @@ class DerivationBoxes:
     @property
     def labels(self) -> dict[str, str]:
         """The words around a box, in the page's language."""
-        return {**_EN, **self.labels_by_language.get(self.language, {})}
+        return words_for(self.language, self.labels_by_language)
 
     # --- where a block is, and which copy is checked ---------------------------------
 
@@ -166,7 +136,7 @@ class DerivationBoxes:
         words = self.labels
         if derivation.expect in ("ill-formed", "unequal"):
             return words[derivation.expect]
-        if all(method.startswith("for all") for method in verdict.methods):
+        if verdict.for_all_sizes:
             if size_names:
                 joiner = "、" if self.language == "zh" else ", "
                 names = joiner.join(f"\\({name}\\)" for name in size_names)
@@ -194,9 +164,8 @@ class DerivationBoxes:
         escaped = REFERENCE.sub(self._reference_link, escaped)
         return _INLINE_MATH.sub(r'<span class="arithmatex">\\(\1\\)</span>', escaped)
 
-    def where(self, derivation: Derivation, namespace: dict[str, Any]) -> str:
+    def where(self, shown: list[Premise]) -> str:
         """The "where" part: every premise the steps are proved under, printed from the checked text."""
-        shown = premises(derivation, namespace)
         if not shown:
             return ""
         items = "".join(f'<li class="derivation-premise">{_display(premise.latex)}</li>' for premise in shown)
@@ -205,11 +174,11 @@ class DerivationBoxes:
             f'<ul class="derivation-premises">{items}</ul></div>'
         )
 
-    def steps(self, derivation: Derivation, namespace: dict[str, Any]) -> str:
+    def steps(self, derivation: Derivation, printer: MarkingPrinter) -> str:
         rows = []
         for number, step in enumerate(derivation.steps):
             try:
-                latex = step_latex(step.source, namespace)
+                latex = printer.print(step.source)
             except (ValueError, SyntaxError) as error:
                 raise derivation.fail(step.line, f"step {number + 1} cannot be printed: {error}.") from None
             math = latex if number == 0 else f"= {latex}"
@@ -234,12 +203,14 @@ class DerivationBoxes:
         )
 
     def link_to(self, ident: str) -> str:
-        """A link to another derivation's box: its number and title."""
+        """A link to another derivation's box: its number and title (a block with no number: its title)."""
         equation = self.numbers.get(ident)
         title = html.escape(self.titles.get(ident, ident))
-        if equation is None:
-            return title
-        return f'<a href="{self.href(equation.page, "#" + equation.anchor)}">({equation.number}) {title}</a>'
+        if equation is not None:
+            return f'<a href="{self.href(equation.page, "#" + equation.anchor)}">({equation.number}) {title}</a>'
+        if ident in self.pages:
+            return f'<a href="{self.href(self.pages[ident], "#derivation-" + ident)}">{title}</a>'
+        return title
 
     def links(self, derivation: Derivation) -> str:
         """What the derivation uses, and what uses it (from the book's `uses:` lines)."""
@@ -249,6 +220,10 @@ class DerivationBoxes:
             if ids:
                 linked = ", ".join(self.link_to(ident) for ident in ids)
                 rows.append(f'<p class="derivation-links"><span>{self.labels[label]}</span> {linked}</p>')
+        if self.map_page and self.uses.get(derivation.id):
+            focus = self.href(self.map_page, f"#focus-{derivation.id}")
+            link = f'<a href="{focus}">{self.labels["rests on"]}</a>'
+            rows.append(f'<p class="derivation-links derivation-map-link">{link}</p>')
         return "".join(rows)
 
     def title(self, derivation: Derivation, anchor: str) -> str:
@@ -270,7 +245,11 @@ class DerivationBoxes:
             checked = self.english_copy(derivation)
             verdict = self.verdict_of(derivation)
             namespace = evaluate(derivation, vocabulary).namespace
-            body = self.where(derivation, namespace) + self.steps(derivation, namespace)
+            shown = premises(derivation, namespace)
+            symbols = explained_symbols(vocabulary, shown)
+            notes = SymbolNotes(anchor, self.labels).html(symbols, shown)
+            printer = MarkingPrinter(namespace, symbols, vocabulary)
+            body = self.where(shown) + notes + self.steps(derivation, printer)
         except DerivationError as error:
             checked, verdict, body = derivation, ShownVerdict(False, "malformed", str(error), ()), ""
         if verdict.ok:
