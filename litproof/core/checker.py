@@ -25,12 +25,9 @@ square product.
 
 from __future__ import annotations
 
-import contextlib
 import enum
 import itertools
 import random
-import signal
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -43,38 +40,12 @@ from litproof.core import entrywise
 from litproof.core.cases import derivatives_away_from_kinks, equal_by_cases, has_cases
 from litproof.core.derivation import Derivation, DerivationError, evaluate
 from litproof.core.latex import book_latex, step_latex
+from litproof.core.timelimit import ProofTimeout, TimeLimit, alarm
 from litproof.core.vocabulary import Vocabulary, sigmoid
 from litproof.core.words import Word, WordFunction, rewrite_words
 
 RANDOM_POINTS = 8  # points only refute: see compare_explicit
 EXPLAIN_OPS = 300  # larger differences are not factored for the message (it can take minutes)
-
-
-class ProofTimeout(BaseException):
-    """Raised inside a check that ran past the block's `timeout:`.
-
-    A BaseException, so that no `except Exception` on the way (around the block's
-    own `given`, say) can mistake running out of time for a malformed block.
-    """
-
-
-@contextlib.contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Interrupt the proof after `seconds` (main thread only; elsewhere no limit is set)."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        yield
-        return
-
-    def interrupt(signum: int, frame: Any) -> None:
-        raise ProofTimeout
-
-    previous = signal.signal(signal.SIGALRM, interrupt)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 @dataclass
@@ -510,12 +481,13 @@ class Verdict(enum.Enum):
         return self in (Verdict.PROVED, Verdict.PROVED_AT_SIZES, Verdict.AS_EXPECTED)
 
 
-def check(derivation: Derivation) -> Result:
+def check(derivation: Derivation, time_limit: TimeLimit = alarm) -> Result:
     """Check every consecutive pair of a derivation's steps; never raises for anything in the block.
 
     The stages, in order: evaluate the block, reject ill-formed steps, form the
     matrix entries, then prove each pair (`PairProof`). The block's `timeout:`
-    covers all of them: its `given`, the evaluation of its steps and every proof.
+    covers all of them: its `given`, the evaluation of its steps and every proof;
+    `time_limit` enforces it (module `timelimit`: SIGALRM here, the page in a browser).
     Running out of time is *unproved*; a crash of the checker on this block is
     this block's failure, with its line, and the caller goes on to the next block.
     """
