@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -81,7 +82,8 @@ def run_litproof(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def test_the_courses_own_word_is_printed_and_its_record_is_proved_before_use(course: Path) -> None:
     assert build(course).returncode == 0
     html = (course / "site/softplus/index.html").read_text(encoding="utf-8")
-    assert r"\operatorname{softplus}\left(z\right)" in html
+    # the word's own LaTeX, around the defined symbol z (which the box marks for its note)
+    assert re.search(r"\\operatorname\{softplus\}\\left\((\\class\{[\w -]+\}\{z\}|z)\\right\)", html)
     words = course / "words.py"
     words.write_text(words.read_text().replace("1 / (1 + exp(-x))", "1 / (1 + exp(x))"))
     done = run_litproof(course, "verify")
