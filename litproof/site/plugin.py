@@ -36,6 +36,7 @@ from litproof.site import hooks as mkdocs_hooks
 from litproof.site import shims as mkdocs_shims
 from litproof.site import translations as mkdocs_translations
 from litproof.site.derivations import DerivationPages
+from litproof.site.live import LiveSite
 
 FENCE = "derivation"
 SUPERFENCES = "pymdownx.superfences"
@@ -51,6 +52,8 @@ class BookConfig(base.Config):
     citation_key = c.Type(str, default="book")  # BibTeX keys are <citation_key><year>:<page>
     verify_command = c.Type(str, default="litproof verify")  # the command a box names as checking it too
     labels = c.Type(dict, default={})  # per page language, words around a box that replace the built-in ones
+    live = c.Type(bool, default=False)  # "Edit and check" in every box: the checker in the browser (`live`)
+    live_time_limit = c.Type(int, default=60)  # seconds after which the page stops a check in the browser
 
 
 class BookPlugin(BasePlugin[BookConfig]):
@@ -61,6 +64,8 @@ class BookPlugin(BasePlugin[BookConfig]):
         self.pages: DerivationPages | None = None
         self.titles: dict[str, str] = {}
         self.shims_applied = False
+        self.live: LiveSite | None = None  # the in-page checker's files, made once (None: not in this site)
+        self.live_prepared = False
 
     @property
     def the_book(self) -> Book:
@@ -83,6 +88,12 @@ class BookPlugin(BasePlugin[BookConfig]):
         # the formatter reads the boxes of the build running when a page is rendered
         fences.append({"name": FENCE, "class": FENCE, "format": self._format})
         mkdocs_hooks.configure(config, mathjax=self.config.mathjax, distribution=self.config.distribution)
+        if self.config.live and not self.live_prepared:  # once, though on_config runs again for each language
+            root = Path(config.config_file_path).parent
+            self.live = LiveSite.prepare(root, self.config.live_time_limit, self.config.vocabulary)
+            self.live_prepared = True
+        if self.live is not None:
+            self.live.configure(config)
         if not self.shims_applied:  # on_config runs again for each translated site's build
             root = Path(config.config_file_path).parent
             mkdocs_shims.apply(config, BlockOutputs(root, package=self.config.package))
@@ -108,6 +119,8 @@ class BookPlugin(BasePlugin[BookConfig]):
             mkdocs_hooks.add_mathjax(files, config)
         if self.config.notebooks:
             mkdocs_hooks.add_notebooks(files, config, self.the_book, self.derivations.results)
+        if self.live is not None:
+            self.live.add_files(files, config, self.derivations.boxes.labels_by_language)
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
