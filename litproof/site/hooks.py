@@ -29,6 +29,7 @@ from litproof.book.notebooks import chapter_notebook
 from litproof.book.results import BookResults
 from litproof.book.tangle import module_name, tangled_fences
 from litproof.core.fences import english_page
+from litproof.site.results_map import map_chapter
 
 #: Where the copied MathJax lives inside the built site. mkdocs.yml's
 #: ``extra_javascript`` names ``javascripts/mathjax/tex-chtml.js`` under it.
@@ -127,10 +128,10 @@ def add_mathjax(files: Files, config: MkDocsConfig) -> None:
 
 
 def notebook_chapters(book: Book) -> list[str]:
-    """The chapters that get a notebook, as paths inside docs/: every nav page but the home page
-    and the API reference (which holds no text of its own)."""
+    """The chapters that get a notebook, as paths inside docs/: every nav page but the home page,
+    the API reference and the map of the results (which hold no text of their own)."""
     pages = [chapter.relative_to(book.docs).as_posix() for chapter in book.chapters]
-    return [page for page in pages if page not in ("index.md", "api.md")]
+    return [page for page in pages if page not in ("index.md", "api.md", map_chapter(book))]
 
 
 def notebook_uri(chapter: str) -> str:

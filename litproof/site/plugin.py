@@ -31,12 +31,23 @@ from mkdocs.structure.pages import Page
 
 from litproof.book.block_outputs import BlockOutputs
 from litproof.book.model import Book
+from litproof.core.fences import page_language
 from litproof.site import cite as mkdocs_cite
 from litproof.site import hooks as mkdocs_hooks
 from litproof.site import shims as mkdocs_shims
 from litproof.site import translations as mkdocs_translations
 from litproof.site.derivations import DerivationPages
+from litproof.site.fence import log
+from litproof.site.labels import words_for
 from litproof.site.live import LiveSite
+from litproof.site.results_map import (
+    MAP_MARKER,
+    MapPage,
+    ResultsMap,
+    chapter_titles,
+    map_chapter,
+    translated_titles,
+)
 
 FENCE = "derivation"
 SUPERFENCES = "pymdownx.superfences"
@@ -63,6 +74,7 @@ class BookPlugin(BasePlugin[BookConfig]):
         self.book: Book | None = None
         self.pages: DerivationPages | None = None
         self.titles: dict[str, str] = {}
+        self.results_map: ResultsMap | None = None  # made when the map's page is rendered, from this build's verdicts
         self.shims_applied = False
         self.live: LiveSite | None = None  # the in-page checker's files, made once (None: not in this site)
         self.live_prepared = False
@@ -110,6 +122,8 @@ class BookPlugin(BasePlugin[BookConfig]):
         self.pages = DerivationPages.of_book(self.book)
         boxes = self.pages.boxes
         boxes.verify_command = self.config.verify_command
+        boxes.map_page = map_chapter(self.book)
+        self.results_map = None
         for language, labels in self.config.labels.items():
             boxes.labels_by_language[language] = {**boxes.labels_by_language.get(language, {}), **labels}
         mkdocs_translations.on_pre_build(config)
@@ -128,6 +142,8 @@ class BookPlugin(BasePlugin[BookConfig]):
         return nav
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if MAP_MARKER in markdown:  # the map is wide: its page has the whole width
+            page.meta.setdefault("hide", ["navigation", "toc"])
         markdown = mkdocs_hooks.page_markdown(markdown, page, self.the_book, self.titles, self.config.notebooks)
         markdown = self.derivations.page_markdown(markdown, page.file.src_uri, Path(config.docs_dir))
         if self.config.cite_boxes:
@@ -135,6 +151,25 @@ class BookPlugin(BasePlugin[BookConfig]):
                 markdown, page, config, key=self.config.citation_key, version=config.extra.get("version")
             )
         return mkdocs_translations.on_page_markdown(markdown, page, config, self.the_book, self.config.notebooks)
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """The map of the results in place of its marker, drawn from this build's verdicts."""
+        if MAP_MARKER not in html:
+            return html
+        boxes = self.derivations.boxes
+        if self.results_map is None:
+            self.results_map = ResultsMap.of_book(self.the_book, boxes.verdict_of)
+        language = page_language(page.file.src_uri)
+        drawing = MapPage(
+            self.results_map,
+            words_for(language, boxes.labels_by_language),
+            translated_titles(self.the_book, language),
+            chapter_titles(self.the_book, language),
+        )
+        shown, problem = drawing.html_or_sentence()
+        if problem:
+            log.error(f"{page.file.src_uri}: the map of the results is not drawn: {problem}")
+        return html.replace(MAP_MARKER, shown)
 
     def on_page_context(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Navigation) -> Any:
         return mkdocs_translations.on_page_context(context, page, config, nav)

@@ -133,10 +133,10 @@ _H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.DOTALL)
 
 
 def _chapters(site_build: Any) -> list[str]:
-    """The chapters' page paths ("why-oj/"), in book order: every nav page but the home page and the API page."""
+    """The chapters' page paths ("why-oj/"), in book order: every nav page but the home page and the pages
+    with no text of their own (the API reference, the map of the results)."""
     book = Book.at(site_build.config_file.parent)
-    pages = [path.relative_to(book.docs).as_posix() for path in book.chapters]
-    return [page.removesuffix(".md") + "/" for page in pages if page not in ("index.md", "api.md")]
+    return [page.removesuffix(".md") + "/" for page in mkdocs_hooks.notebook_chapters(book)]
 
 
 def _page(built_site: Path, path: str) -> str:
