@@ -205,7 +205,7 @@ class Shipped:
     """One zip the worker unpacks into Python's site-packages."""
 
     name: str  # the file name in the site, e.g. sympy-1.14.0.zip
-    label: str  # what the page says it is loading, e.g. SymPy 1.14.0
+    label: str  # what the page says it is loading: a name and version (SymPy 1.14.0), or a key of the page's words
     data: bytes
     folders: tuple[str, ...]  # its top-level folders, whose compiled modules the browser keeps
     keep: bool = True  # whether the browser keeps it compiled (a book's words are loaded from files instead)
@@ -230,14 +230,14 @@ def checker_package() -> Shipped:
     package = Path(litproof.__file__).resolve().parent
     sources = [package / "__init__.py", package / "errors.py", *sorted((package / "core").glob("*.py"))]
     data = deterministic_zip((path.relative_to(package.parent).as_posix(), path.read_bytes()) for path in sources)
-    return Shipped(f"checker-{hashlib.sha256(data).hexdigest()[:12]}.zip", "the checker", data, ("litproof",))
+    return Shipped(f"checker-{hashlib.sha256(data).hexdigest()[:12]}.zip", "stage checker", data, ("litproof",))
 
 
 def words_package(root: Path, vocabulary: list[str]) -> Shipped:
     """The book's vocabulary files (module `words`), which the worker loads from its disk every visit."""
     data = deterministic_zip((f"{WORDS_FOLDER}/{name}", (root / name).read_bytes()) for name in vocabulary)
     name = f"words-{hashlib.sha256(data).hexdigest()[:12]}.zip"
-    return Shipped(name, "the book's own words", data, (WORDS_FOLDER,), keep=False)
+    return Shipped(name, "stage words", data, (WORDS_FOLDER,), keep=False)
 
 
 #: The words the editors use, by page language; the verdict sentences come from the boxes' own labels.
@@ -253,6 +253,8 @@ LIVE_LABELS = {
         "stage runtime": "Python {python} (Pyodide {version}, {size})",
         "stage packages": "{what} ({size})",
         "stage kept": "modules compiled on an earlier visit",
+        "stage checker": "the book's checker",
+        "stage words": "the book's own words",
         "stage start": "starting the checker (compiling SymPy: slow on a first visit only)",
         "checking": "Checking…",
         "waiting": "Waiting for the checker…",
@@ -264,6 +266,8 @@ LIVE_LABELS = {
         ),
         "broken": "The checker could not run here: {why}",
         "pair equal": "follows ({method})",
+        "method for all sizes": "for all sizes",
+        "method for all values": "for all values",
         "pair unequal": "does not follow",
         "pair unknown": "unproved",
         "pair unchecked": "not checked",
@@ -285,6 +289,8 @@ LIVE_LABELS = {
         "stage runtime": "Python {python}（Pyodide {version}，{size}）",
         "stage packages": "{what}（{size}）",
         "stage kept": "上次访问时编译好的模块",
+        "stage checker": "本书的检验程序",
+        "stage words": "本书自己的词汇",
         "stage start": "启动检验程序（编译 SymPy：只有第一次访问时较慢）",
         "checking": "正在检验……",
         "waiting": "正在等待检验程序……",
@@ -293,6 +299,8 @@ LIVE_LABELS = {
         "timed out": "<strong>未证明（超时）。</strong>检验超过了本页的时限 {limit} 秒，已被停止：什么也没有证明。",
         "broken": "检验程序无法在这里运行：{why}",
         "pair equal": "成立（{method}）",
+        "method for all sizes": "对任意规模",
+        "method for all values": "对任意取值",
         "pair unequal": "不成立",
         "pair unknown": "未证明",
         "pair unchecked": "未检验",

@@ -61,7 +61,7 @@
       this.stages = [
         { key: "kept", text: say("stage kept") },
         { key: "runtime", text: say("stage runtime", { python: pyodide.python, version: pyodide.version, size: megabytes(pyodide.bytes) }) },
-        ...packages.map((shipped, index) => ({ key: `package ${index}`, text: say("stage packages", { what: shipped.label, size: megabytes(shipped.bytes) }), bytes: shipped.bytes })),
+        ...packages.map((shipped, index) => ({ key: `package ${index}`, text: say("stage packages", { what: WORDS[shipped.label] || shipped.label, size: megabytes(shipped.bytes) }), bytes: shipped.bytes })),
         { key: "start", text: say("stage start") },
       ];
       this.worker = new Worker(new URL("worker.mjs", BASE), { type: "module" });
@@ -186,7 +186,7 @@
 
   function pairMark(pair) {
     if (!pair) return ["unchecked", say("pair unchecked")];
-    if (pair.outcome === "equal") return ["equal", say("pair equal", { method: pair.method })];
+    if (pair.outcome === "equal") return ["equal", say("pair equal", { method: WORDS[`method ${pair.method}`] || pair.method })];
     if (pair.outcome === "unequal") return ["unequal", say("pair unequal")];
     return ["unknown", say("pair unknown")];
   }
@@ -331,7 +331,7 @@
       if (!panel) {
         panel = new Panel(controls, {
           original: text,
-          rows: Math.min(24, text.split("\n").length + 1),
+          rows: Math.min(30, text.split("\n").length + 4), // long lines wrap: room for a few of them
           label: say("editor"),
           request: (edited) => ({ kind: "block", text: edited, ...place }),
         });
