@@ -27,6 +27,7 @@ the editors; the boxes stay as they are.
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import importlib.metadata
 import importlib.util
@@ -160,7 +161,8 @@ class PyodideCache:
         if not self.pin.matches(data):
             data = self._download()
         found: dict[str, bytes] = {}
-        with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
+        # unzipped once, so that reading each member does not decompress the stream again from its start
+        with tarfile.open(fileobj=io.BytesIO(gzip.decompress(data)), mode="r:") as archive:
             for name in (*PYODIDE_FILES, "pyodide-lock.json"):
                 member = archive.extractfile(f"package/{name}")
                 if member is None:
