@@ -19,6 +19,10 @@ same modules run in a browser)
     writes a matrix expression's generic entry in index form, so that matrix
     steps are proved for all sizes. `latex` prints steps in the book's notation,
     `premises` the "where" part of a box, `plain_math` LaTeX as terminal text.
+    `timelimit` is the one seam for a check's time limit (SIGALRM here; in a
+    browser the page ends the worker). `live` is what the in-page checker calls:
+    a block's text in, the verdict `verify` would give it out, as plain data
+    (-> checker, derivation, latex).
 
 The book (`litproof.book`: adds PyYAML)
     `config` reads mkdocs.yml; `model.Book` is one book read once per run: its
@@ -41,7 +45,9 @@ The site (`litproof.site`: adds MkDocs)
     `hooks` ships MathJax, the API page and the notebooks; `cite` adds the
     citation box; `translations` handles the translated pages; `shims` holds
     every reliance on another package's private code, each checked against the
-    version it was written for.
+    version it was written for. `live` ships the in-page checker: Pyodide
+    (fetched once, verified, cached), SymPy and mpmath as installed, the core's
+    own files, and the page's editors and Web Worker (`assets/`).
 
 The pytest plugin and the command line
     `pytest_plugin` (the `pytest11` entry point) makes every derivation a test
