@@ -58,7 +58,6 @@ STEP_WRONG = "= -3*D(o_k, w[j, k])*(t[k] - o_k)                 # chain rule on 
 FAILING_BOX = f'class="derivation derivation-fails" id="derivation-{DERIVATION}"'
 HOLDING_BOX = f'class="derivation derivation-holds" id="derivation-{DERIVATION}"'
 
-# Printed by the scratch copy's own machinery: every step of the derivation as the box shows it.
 # Printed by the scratch copy's own machinery: every step of the derivation as the box shows it,
 # for a chapter text read from stdin (so the figures are known before the file is written).
 STEPS_LATEX = """
@@ -95,8 +94,25 @@ def scratch_copy() -> Path:
 
 
 def environment(scratch: Path) -> dict[str, str]:
-    # The venv's editable install points at the working tree; the copy's package must win.
-    return {**os.environ, "PYTHONPATH": str(scratch), "PYTHONUNBUFFERED": "1"}
+    # The venv's editable install points at the working tree; the copy's packages must win.
+    return {**os.environ, "PYTHONPATH": str(scratch), "PYTHONUNBUFFERED": "1", "NO_MKDOCS_2_WARNING": "1"}
+
+
+def measured_packages(scratch: Path) -> dict[str, str]:
+    """Where the builds import litproof (the plugin) and nnlit from: the scratch copy's, or the figures are void."""
+    done = subprocess.run(
+        [sys.executable, "-c", "import litproof.site.plugin as p, nnlit; print(p.__file__); print(nnlit.__file__)"],
+        cwd=scratch,
+        env=environment(scratch),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    found = [Path(line).resolve() for line in done.stdout.split()]
+    copy = scratch.resolve()
+    if done.returncode != 0 or len(found) != 2 or not all(path.is_relative_to(copy) for path in found):
+        raise MeasurementError(f"the builds would not import the committed tree's packages: {found or done.stderr}")
+    return {name: path.relative_to(copy).as_posix() for name, path in zip(("litproof", "nnlit"), found, strict=True)}
 
 
 def children_cpu() -> float:
@@ -306,6 +322,7 @@ def main() -> int:
     commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True)
     scratch = scratch_copy()
     try:
+        packages = measured_packages(scratch)
         shutil.rmtree(scratch / ".cache", ignore_errors=True)
         cold = timed_build(scratch)
         warm = timed_build(scratch)
@@ -322,6 +339,7 @@ def main() -> int:
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": f"{platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
         "commit": commit.stdout.strip(),
+        "imported_from_the_copy": packages,
         "targets": {"full_build_seconds": BUILD_TARGET_SECONDS, "edit_to_reload_seconds": RELOAD_TARGET_SECONDS},
         "cold_build": cold,
         "warm_build": warm,

@@ -6,7 +6,9 @@ function of its code, of the package it imports (the book's `package:`, its
 generated modules and hand-written ones, with their data), of the
 results files the chapters read (`docs/results/`, `benchmarks/results/`), of
 any other file of the book its code names by path (the checking chapter's block
-reads "docs/why-oj.md"), and of the versions of Python and of every installed
+reads "docs/why-oj.md"), of the machinery's own source for a block that imports
+litproof (the checking chapter's block prints what the checker says), and of the
+versions of Python and of every installed
 distribution (matplotlib draws the figures). So the output is kept under a key made of all of these; a change to
 any of them is a new key, and the block runs again. A block in a markdown-exec
 `session` shares state with other blocks and is never kept.
@@ -28,6 +30,7 @@ import re
 from importlib.metadata import distributions
 from pathlib import Path
 
+from litproof.book.kept import machinery_digest
 from litproof.book.tangle import write_atomically
 
 CACHE_DIR = Path(".cache") / "litproof" / "blocks"
@@ -65,6 +68,8 @@ class BlockOutputs:
         for name in sorted(set(_NAMED_FILE.findall(code))):
             path = self.root / name
             digest.update(name.encode() + b"\0" + (path.read_bytes() if path.is_file() else b"(missing)"))
+        if "litproof" in code:  # it runs the machinery itself: what it prints changes with it
+            digest.update(b"litproof\0" + machinery_digest("book", "core").encode())
         return self.folder / f"{digest.hexdigest()}.txt"
 
     def get(self, code: str, options: str) -> str | None:

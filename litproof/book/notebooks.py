@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from litproof.book.kept import KeptTexts, machinery_digest
 from litproof.book.model import Book
 from litproof.book.numbering import REFERENCE, Equation, equation_numbers
 from litproof.book.results import BookResults, ResultError, Shown
@@ -186,6 +187,42 @@ def chapter_notebook(
     """The chapter's notebook as the text of an .ipynb file."""
     cells = chapter_cells(book, chapter, site_url, numbers, results)
     return json.dumps(notebook(cells), indent=1, ensure_ascii=False) + "\n"
+
+
+#: The results and definitions a chapter's prose shows, by id: {result:id} or {definition:id:names}.
+_SHOWN_IDS = re.compile(r"\{(?:result|definition):([a-z0-9-]+)")
+
+
+class KeptNotebooks:
+    """The chapters' notebooks, each kept by everything it is made from (see `litproof.book.kept`).
+
+    A notebook is made from its chapter's text, the book's equation numbers (its
+    `{eq:id}` links), the blocks of other chapters whose results its prose shows,
+    the book's own words, the site's address and the machinery that writes it; the
+    key holds them all, so a changed input makes the notebook again.
+    """
+
+    def __init__(self, book: Book, site_url: str, numbers: dict[str, Equation], results: BookResults) -> None:
+        self.book, self.site_url, self.numbers, self.results = book, site_url, numbers, results
+        self.kept = KeptTexts(book.root, "notebooks")
+        table = sorted((e.id, e.number, e.page) for e in numbers.values())
+        self.context = (machinery_digest("book", "core"), site_url, json.dumps(table), book.words_digest)
+
+    def key(self, chapter: Path) -> str:
+        text = chapter.read_bytes()
+        shown = sorted(set(_SHOWN_IDS.findall(text.decode("utf-8", errors="replace"))))
+        blocks = self.results.derivations
+        used = [f"{i}\0{blocks[i].chapter}\0{blocks[i].source}" if i in blocks else i for i in shown]
+        return KeptTexts.key(*self.context, chapter.relative_to(self.book.root).as_posix(), text, *used)
+
+    def notebook(self, chapter: Path) -> str:
+        """The chapter's notebook as the text of an .ipynb file: kept, or made now."""
+        key = self.key(chapter)
+        text = self.kept.get(key)
+        if text is None:
+            text = chapter_notebook(self.book, chapter, self.site_url, self.numbers, self.results)
+            self.kept.put(key, text)
+        return text
 
 
 def code_cells(notebook_text: str) -> list[str]:

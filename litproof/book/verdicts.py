@@ -3,16 +3,19 @@
 The page must show the verdict its own build computed, and a rebuild must stay
 fast. So the build checks every derivation it renders and keeps each verdict
 under a key made of everything the verdict depends on: the block's text, its
-chapter and line (which its messages name), and the checker itself (the source
-of the machinery that reads, evaluates and proves, and SymPy's version). Any
-change to one of them is a new key, so a stale verdict is never shown. A verdict
-that ran out of time depends on the machine's load, and is never kept.
+chapter and line (which its messages name), the checker itself (the source of
+the machinery that reads, evaluates and proves, SymPy's version and the book's
+own words), and the keys of the blocks it `uses:` (so that a changed result is
+checked again with everything that rests on it). Any change to one of them is a
+new key, so a stale verdict is never shown. A verdict that ran out of time
+depends on the machine's load, and is never kept.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -60,12 +63,16 @@ class ShownVerdict:
 class VerdictCache:
     """Verdicts by key, read from and saved to a book's cache file."""
 
-    def __init__(self, root: Path | None, words: str = "") -> None:
+    def __init__(self, root: Path | None, words: str = "", blocks: Iterable[Derivation] = ()) -> None:
         self.path = root / CACHE_FILE if root else None
         self.version = checker_version(words)
+        self.blocks: dict[str, Derivation] = {}  # the book's derivations by id: what a block's `uses:` names
+        for block in blocks:
+            self.blocks.setdefault(block.id, block)  # a reused id is the renderer's error to report
         self.verdicts: dict[str, ShownVerdict] = {}
         self.checked = 0  # derivations checked in this build (the rest came from the cache)
         self.used: set[str] = set()  # the keys this build asked for: only they are saved
+        self.timed_out: dict[str, ShownVerdict] = {}  # this build's verdicts that ran out of time (not saved)
         if self.path and self.path.is_file():
             self._load()
 
@@ -80,18 +87,26 @@ class VerdictCache:
         except (OSError, ValueError, KeyError, TypeError):
             self.verdicts = {}  # an unreadable cache is only a slower build: it is rebuilt
 
-    def key(self, derivation: Derivation) -> str:
+    def key(self, derivation: Derivation, within: frozenset[str] = frozenset()) -> str:
+        """The verdict's key: the checker, the block's place and text, and the keys of the blocks it uses."""
         text = f"{self.version}\0{derivation.chapter}\0{derivation.line}\0{derivation.source}"
+        within = within | {derivation.id}
+        for used in derivation.uses:  # only earlier blocks may be used; `within` stops a wrong `uses:` looping
+            if used in self.blocks and used not in within:
+                text += f"\0uses {used} {self.key(self.blocks[used], within)}"
         return hashlib.sha256(text.encode()).hexdigest()
 
     def verdict(self, derivation: Derivation) -> ShownVerdict:
         """The checker's verdict on a derivation: from the cache, or checked now."""
         key = self.key(derivation)
+        if key in self.timed_out:
+            return self.timed_out[key]
         if key not in self.verdicts:
             result = check(derivation)
             self.checked += 1
-            if result.timed_out:
-                return ShownVerdict.of(result)
+            if result.timed_out:  # shown for this build (its boxes and pages ask again), never kept
+                self.timed_out[key] = ShownVerdict.of(result)
+                return self.timed_out[key]
             self.verdicts[key] = ShownVerdict.of(result)
         self.used.add(key)
         return self.verdicts[key]

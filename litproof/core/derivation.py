@@ -29,6 +29,7 @@ import math
 import re
 import textwrap
 import tokenize
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -299,8 +300,54 @@ def evaluate_step(derivation: Derivation, number: int, namespace: dict[str, Any]
     return value
 
 
+#: Symbolic evaluations by what they are computed from (see `evaluate`); SymPy's objects never change.
+_EVALUATED: OrderedDict[tuple[Any, ...], tuple[Evaluated, Vocabulary, tuple[Word, ...]]] = OrderedDict()
+_EVALUATED_MAX = 1024
+
+
+def _fresh_symbolic(vocabulary: Vocabulary) -> bool:
+    state = (vocabulary.definitions, vocabulary.size_symbols, vocabulary.index_symbols, vocabulary.positive)
+    return type(vocabulary) is Vocabulary and not vocabulary.explicit and not any(state)
+
+
 def evaluate(derivation: Derivation, vocabulary: Vocabulary) -> Evaluated:
-    """Run `given`, then every step, in the vocabulary's mode."""
+    """Run `given`, then every step, in the vocabulary's mode.
+
+    A build evaluates one block many times in the symbolic mode (its box, its Chinese
+    copy's box, the results the prose shows, its notebook cell, the checker), and
+    `mkdocs serve` again on every save. So a fresh symbolic vocabulary's evaluation is
+    kept, by everything it is computed from: the text of `given`, `assume` and the
+    steps, and the book's own words (the very objects, kept alive with it). A kept one
+    gives the caller copies of the namespace and steps, and fills the caller's
+    vocabulary with what the evaluation declared. A block that fails is not kept: its
+    error names its own line.
+    """
+    if not _fresh_symbolic(vocabulary):
+        return _evaluate(derivation, vocabulary)
+    key = (
+        derivation.given,
+        tuple(derivation.assume),
+        tuple(step.source for step in derivation.steps),
+        tuple(id(word) for word in derivation.words),
+    )
+    kept = _EVALUATED.get(key)
+    if kept is None:
+        own = Vocabulary()
+        kept = (_evaluate(derivation, own), own, derivation.words)
+        _EVALUATED[key] = kept
+        if len(_EVALUATED) > _EVALUATED_MAX:
+            _EVALUATED.popitem(last=False)
+    else:
+        _EVALUATED.move_to_end(key)
+    evaluated, declared, _ = kept
+    vocabulary.definitions.update(declared.definitions)
+    vocabulary.size_symbols.update(declared.size_symbols)
+    vocabulary.index_symbols.update(declared.index_symbols)
+    vocabulary.positive.extend(declared.positive)
+    return Evaluated(dict(evaluated.namespace), list(evaluated.steps), dict(evaluated.ranges))
+
+
+def _evaluate(derivation: Derivation, vocabulary: Vocabulary) -> Evaluated:
     namespace = vocabulary.namespace()
     namespace.update({word.name: word.function for word in derivation.words})
     _run_given(derivation, namespace)

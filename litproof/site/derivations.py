@@ -43,7 +43,7 @@ class DerivationPages:
         """Equation numbers, results, ids used twice, and the verdict cache, from the book read once."""
         numbers = equation_numbers(book)
         items = [item for item in book.all_derivations() if isinstance(item, Derivation)]
-        boxes = DerivationBoxes(book, numbers, VerdictCache(book.root, book.words_digest), book_problems(items), words=book.words)
+        boxes = DerivationBoxes(book, numbers, VerdictCache(book.root, book.words_digest, items), book_problems(items), words=book.words)
         boxes.titles = {item.id: item.title for item in items}
         boxes.pages = {item.id: (book.root / item.chapter).relative_to(book.docs).as_posix() for item in items}
         for item in items:

@@ -25,7 +25,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 from litproof.book.model import Book
-from litproof.book.notebooks import chapter_notebook
+from litproof.book.notebooks import KeptNotebooks
 from litproof.book.results import BookResults
 from litproof.book.tangle import module_name, tangled_fences
 from litproof.core.fences import english_page
@@ -141,9 +141,9 @@ def notebook_uri(chapter: str) -> str:
 
 def add_notebooks(files: Files, config: MkDocsConfig, book: Book, results: BookResults) -> None:
     """Generate every chapter's notebook as a file of the site (so `mkdocs serve` has them too)."""
+    kept = KeptNotebooks(book, config.site_url or "", results.numbers, results)  # made again only when changed
     for chapter in notebook_chapters(book):
-        text = chapter_notebook(book, book.docs / chapter, config.site_url or "", results.numbers, results)
-        files.append(File.generated(config, notebook_uri(chapter), content=text))
+        files.append(File.generated(config, notebook_uri(chapter), content=kept.notebook(book.docs / chapter)))
 
 
 def api_modules(book: Book) -> dict[str, list[str]]:

@@ -35,11 +35,13 @@ from litproof.core.fences import page_language
 from litproof.site import cite as mkdocs_cite
 from litproof.site import hooks as mkdocs_hooks
 from litproof.site import shims as mkdocs_shims
+from litproof.site import templates as mkdocs_templates
 from litproof.site import translations as mkdocs_translations
 from litproof.site.derivations import DerivationPages
 from litproof.site.fence import log
 from litproof.site.labels import words_for
 from litproof.site.live import LiveSite
+from litproof.site.rendered import RenderedPages
 from litproof.site.results_map import (
     MAP_MARKER,
     MapPage,
@@ -100,6 +102,7 @@ class BookPlugin(BasePlugin[BookConfig]):
         # the formatter reads the boxes of the build running when a page is rendered
         fences.append({"name": FENCE, "class": FENCE, "format": self._format})
         mkdocs_hooks.configure(config, mathjax=self.config.mathjax, distribution=self.config.distribution)
+        mkdocs_templates.keep_theme_compiled(config, Path(config.config_file_path).parent)  # compiled once
         if self.config.live and not self.live_prepared:  # once, though on_config runs again for each language
             root = Path(config.config_file_path).parent
             self.live = LiveSite.prepare(root, self.config.live_time_limit, self.config.vocabulary)
@@ -108,7 +111,9 @@ class BookPlugin(BasePlugin[BookConfig]):
             self.live.configure(config)
         if not self.shims_applied:  # on_config runs again for each translated site's build
             root = Path(config.config_file_path).parent
-            mkdocs_shims.apply(config, BlockOutputs(root, package=self.config.package))
+            outputs = BlockOutputs(root, package=self.config.package)
+            mkdocs_shims.apply(config, outputs)
+            mkdocs_shims.remember_rendered_pages(RenderedPages(self, root, outputs), config)
             self.shims_applied = True
         mkdocs_translations.on_config(config)
         return config
@@ -150,7 +155,9 @@ class BookPlugin(BasePlugin[BookConfig]):
             markdown = mkdocs_cite.on_page_markdown(
                 markdown, page, config, key=self.config.citation_key, version=config.extra.get("version")
             )
-        return mkdocs_translations.on_page_markdown(markdown, page, config, self.the_book, self.config.notebooks)
+        markdown = mkdocs_translations.on_page_markdown(markdown, page, config, self.the_book, self.config.notebooks)
+        mkdocs_templates.keep_autodoc_compiled(markdown, config, Path(config.config_file_path).parent)
+        return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """The map of the results in place of its marker, drawn from this build's verdicts."""

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from litproof.book.model import Book
-from litproof.book.numbering import Equation, numbered_chapters
+from litproof.book.numbering import Equation, equation_numbers, numbered_chapters
 from litproof.book.verdicts import ShownVerdict
 from litproof.core.derivation import Derivation
 from litproof.site.graphviz import SVG, Dot, GraphvizError, quoted, serialize
@@ -115,23 +115,19 @@ class ResultsMap:
     @classmethod
     def of_book(cls, book: Book, verdict: Callable[[Derivation], ShownVerdict]) -> ResultsMap:
         """Every derivation of the book (a malformed block has no place on it), with this build's verdict."""
-        numbers: dict[str, str] = {}
+        numbers = equation_numbers(book)
         chapters = {chapter.resolve(): number for chapter, number in numbered_chapters(book).items()}
         nodes: dict[str, MapNode] = {}
         for chapter in book.chapters_to_check():
-            count = 0
             for derivation in book.derivations(chapter):
                 if not isinstance(derivation, Derivation) or derivation.id in nodes:
                     continue  # reported by the box and by verify
-                number = chapters.get(chapter.resolve(), 0)
-                if derivation.expect == "equal" and number:
-                    count += 1
-                    numbers[derivation.id] = f"{number}.{count}"
+                equation = numbers.get(derivation.id)
                 nodes[derivation.id] = MapNode(
                     derivation.id,
-                    numbers.get(derivation.id),
+                    equation.number if equation else None,
                     chapter.resolve().relative_to(book.docs.resolve()).as_posix(),
-                    number,
+                    chapters.get(chapter.resolve(), 0),
                     verdict_kind(derivation, verdict(derivation)),
                     tuple(used for used in derivation.uses if used != derivation.id),
                 )
@@ -166,7 +162,7 @@ class MapPage:
     results: ResultsMap
     words: dict[str, str]
     titles: dict[str, str]  # each derivation's title in the page's language, by id
-    chapter_titles: dict[str, str] = field(default_factory=dict)  # the nav's titles, by English page
+    chapter_titles: dict[str, str] = field(default_factory=dict)  # each chapter's title, by English page
     dot: Dot = field(default_factory=Dot)
 
     # --- words and links ----------------------------------------------------------------
@@ -328,7 +324,7 @@ class MapPage:
             f'<h2 id="focus-{ident}-title">{heading}</h2>'
             f'<p>{self.words["map focus intro"]} <a href="{self.href(ident)}">{self.words["map open"]}</a> · '
             f'<a href="#results-map-whole">{self.words["map whole"]}</a></p>'
-            f'<div class="results-map-figure">{svg}</div></section>'
+            f'<div class="results-map-figure" data-search-exclude>{svg}</div></section>'
         )
 
     def html(self) -> str:
@@ -348,7 +344,8 @@ class MapPage:
         ]
         return (
             f'<div class="results-map">{self.legend()}'
-            f'<div class="results-map-figure results-map-whole" id="results-map-whole">{whole}</div>'
+            '<div class="results-map-figure results-map-whole" id="results-map-whole" data-search-exclude>'
+            f"{whole}</div>"
             f"{self.listing()}{''.join(sections)}</div>"
         )
 

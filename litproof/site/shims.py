@@ -13,14 +13,22 @@ holds or is only a speed-up that is skipped, WARNING (which fails
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import json
 import logging
+import threading
 from collections.abc import Callable, Mapping
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.config.defaults import MkDocsConfig
 
 from litproof.book.block_outputs import BlockOutputs
+from litproof.book.kept import KeptTexts
+
+if TYPE_CHECKING:
+    from litproof.site.rendered import RenderedPages
 
 log = logging.getLogger("mkdocs.plugins.litproof")
 
@@ -30,6 +38,9 @@ VERIFIED: dict[str, tuple[str, ...]] = {
     "mkdocs-static-i18n": ("1.3.1",),
     "mkdocs-autorefs": ("1.4.5",),
     "mkdocs-print-site-plugin": ("2.9",),
+    "mkdocs-material": ("9.8",),
+    "mkdocs": ("1.6",),
+    "mkdocstrings": ("1.0",),
 }
 
 #: mkdocs-autorefs' tables of the anchors it has seen: identifier -> URLs, and URL -> title.
@@ -75,6 +86,10 @@ def apply(config: MkDocsConfig, store: BlockOutputs | None = None) -> None:
     """
     remember_python_outputs(store)
     plugins = config.plugins
+    if "print-site" in plugins:
+        remember_print_page_parts(KeptTexts(store.root if store else None, "print-page"))
+    if "search" in plugins or "material/search" in plugins:
+        remember_search_entries(KeptTexts(store.root if store else None, "search"))
     if "i18n" in plugins:
         _report(
             "mkdocs-static-i18n",
@@ -275,4 +290,335 @@ def write_print_page_now(config: MkDocsConfig) -> bool:
         return False
     print_site.on_post_build(config)
     print_site.config["enabled"] = False  # its own on_post_build, later in this build, has been done
+    return True
+
+
+def _names_used(code: Any) -> set[str]:
+    """The global names a function's code (and the functions defined inside it) looks up."""
+    names = set(getattr(code, "co_names", ()))
+    for constant in getattr(code, "co_consts", ()):
+        if hasattr(constant, "co_names"):
+            names |= _names_used(constant)
+    return names
+
+
+def remember_print_page_parts(store: KeptTexts | None) -> bool:
+    """A page's part of the whole-book page is made once for the same page, not on every build.
+
+    mkdocs-print-site rewrites each page's HTML for the one-page book (its links to
+    anchors, its ids made unique), a few seconds a build spent on pages that did not
+    change. That rewrite, ``urls.fix_internal_links(page_html, page_url, directory_urls,
+    heading_number)``, is a function of its arguments alone (and print-site's version),
+    so its result is kept by all of them (`litproof.book.kept`): a changed page is a new
+    key and is rewritten.
+
+    Relies on ``mkdocs_print_site_plugin.renderer`` looking that name up in its module
+    when it writes the page (2.9 does). Only a speed-up: on a version not in VERIFIED it
+    is skipped with an INFO line. Returns whether the parts are remembered.
+    """
+    if installed_version("mkdocs-print-site-plugin") is None:
+        return False
+    if unverified := _unverified("mkdocs-print-site-plugin"):
+        log.info(f"litproof: {unverified}: the print page's parts are not remembered, each build rewrites them")
+        return False
+    from mkdocs_print_site_plugin import renderer
+
+    current = getattr(renderer, "fix_internal_links", None)
+    write = getattr(getattr(renderer, "Renderer", None), "write_combined", None)
+    if not callable(current) or "fix_internal_links" not in _names_used(getattr(write, "__code__", None)):
+        log.info("litproof: mkdocs-print-site-plugin writes its page otherwise: its parts are not remembered")
+        return False
+    if getattr(current, "remembers", False):
+        current.store = store  # type: ignore[attr-defined]  (a new build: its own store)
+        return True
+    version = installed_version("mkdocs-print-site-plugin") or ""
+
+    def remembered(page_html: str, page_url: str, directory_urls: bool, heading_number: str) -> str:
+        kept: KeptTexts | None = remembered.store  # type: ignore[attr-defined]
+        if kept is None:
+            return current(page_html, page_url, directory_urls, heading_number)
+        key = KeptTexts.key(version, page_html, page_url, repr(directory_urls), repr(heading_number))
+        text = kept.get(key)
+        if text is None:
+            text = current(page_html, page_url, directory_urls, heading_number)
+            kept.put(key, text)
+        return text
+
+    remembered.remembers = True  # type: ignore[attr-defined]
+    remembered.store = store  # type: ignore[attr-defined]
+    renderer.fix_internal_links = remembered
+    return True
+
+
+def _toc_entries(toc: Any) -> list[Any]:
+    return [[item.id, item.url, item.title, _toc_entries(item.children)] for item in toc or []]
+
+
+def remember_search_entries(store: KeptTexts | None) -> bool:
+    """A page's entries in the search index are made once for the same page, not on every build.
+
+    Material's search plugin parses every page's HTML into sections on every build (and
+    cuts the Chinese ones into words with jieba), a few seconds a build. What
+    ``SearchIndex.add_entry_from_context(page)`` appends to the index's ``entries`` is a
+    function of the page's HTML, table of contents, URL, title and metadata, and of the
+    index's options, so it is kept by all of them (with Material's version and whether
+    jieba is installed); a changed page is a new key and is parsed again.
+
+    Relies on that method of ``material.plugins.search.plugin.SearchIndex`` and on its
+    ``entries`` list (9.8 has both). Only a speed-up: on a version not in VERIFIED it is
+    skipped with an INFO line. Returns whether the entries are remembered.
+    """
+    if installed_version("mkdocs-material") is None:
+        return False
+    if unverified := _unverified("mkdocs-material"):
+        log.info(f"litproof: {unverified}: the search index's entries are not remembered, each build makes them")
+        return False
+    from material.plugins.search import plugin as search
+
+    index = getattr(search, "SearchIndex", None)
+    current = getattr(index, "add_entry_from_context", None)
+    if not callable(current) or "entries" not in _names_used(getattr(index.__init__, "__code__", None)):
+        log.info("litproof: Material's search index is made otherwise: its entries are not remembered")
+        return False
+    if getattr(current, "remembers", False):
+        current.store = store  # type: ignore[attr-defined]
+        return True
+    version = f"{installed_version('mkdocs-material')} jieba={getattr(search, 'jieba', None) is not None}"
+
+    def remembered(self: Any, page: Any) -> None:
+        kept: KeptTexts | None = remembered.store  # type: ignore[attr-defined]
+        if kept is None:
+            return current(self, page)
+        meta = {name: page.meta.get(name) for name in ("search", "title", "tags")}
+        key = KeptTexts.key(
+            version,
+            json.dumps(self.config, sort_keys=True, default=repr),
+            page.content or "",
+            page.url,
+            str(page.title),
+            json.dumps(_toc_entries(page.toc), default=repr),
+            json.dumps(meta, sort_keys=True, default=repr),
+        )
+        text = kept.get(key)
+        if text is not None:
+            try:
+                self.entries.extend(json.loads(text))
+                return None
+            except ValueError:
+                pass  # an unreadable entry: the page is indexed again
+        before = len(self.entries)
+        current(self, page)
+        made = self.entries[before:]
+        try:
+            kept.put(key, json.dumps(made))
+        except (TypeError, ValueError):
+            pass  # entries JSON cannot hold are not kept
+        return None
+
+    remembered.remembers = True  # type: ignore[attr-defined]
+    remembered.store = store  # type: ignore[attr-defined]
+    index.add_entry_from_context = remembered
+    return True
+
+
+#: What `Page.render` sets on the page (mkdocs 1.6): kept and given back by `remember_rendered_pages`.
+_RENDERED = ("content", "toc", "_title_from_render", "present_anchor_ids", "links_to_anchors")
+
+
+class _Recorder(logging.Handler):
+    """The log records of this thread while a page is converted (the messages a kept page logs again)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.thread = threading.get_ident()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.thread == self.thread and all(record is not seen for seen in self.records):
+            self.records.append(record)
+
+
+def _toc_json(items: Any) -> list[Any]:
+    return [[item.title, item.id, item.level, _toc_json(item.children)] for item in items]
+
+
+def _toc_of(items: list[Any]) -> list[Any]:
+    from mkdocs.structure.toc import AnchorLink
+
+    made = []
+    for title, ident, level, children in items:
+        link = AnchorLink(title, ident, level)
+        link.children = _toc_of(children)
+        made.append(link)
+    return made
+
+
+def _render_and_record(original: Callable[..., None], page: Any, config: Any, files: Any) -> dict[str, Any]:
+    """Convert the page, and record what it sets, what it logs and the anchors it gives autorefs."""
+    autorefs = config.plugins.get("autorefs")
+    anchors: list[list[Any]] = []
+    register = getattr(autorefs, "register_anchor", None)
+    if callable(register):
+
+        def recording(
+            page_: Any, identifier: str, anchor: str | None = None, *, title: str | None = None, primary: bool = True
+        ) -> None:
+            if page_ is page:
+                anchors.append([identifier, anchor, title, primary])
+            register(page_, identifier, anchor, title=title, primary=primary)
+
+        autorefs.register_anchor = recording
+    inventory, objects = _autodoc_inventory(config), []
+    if inventory is not None:
+
+        def registering(*args: Any, **kwargs: Any) -> Any:
+            objects.append([list(args), kwargs])
+            return type(inventory).register(inventory, *args, **kwargs)
+
+        inventory.register = registering
+    recorder = _Recorder()
+    loggers = [logging.getLogger(), logging.getLogger("mkdocs")]
+    for logger in loggers:
+        logger.addHandler(recorder)
+    try:
+        original(page, config, files)
+    finally:
+        for logger in loggers:
+            logger.removeHandler(recorder)
+        if callable(register):
+            del autorefs.register_anchor  # the plugin's own method again
+        if inventory is not None:
+            del inventory.register
+    links = page.links_to_anchors
+    return {
+        "content": page.content,
+        "toc": _toc_json(page.toc.items),
+        "title": page._title_from_render,
+        "anchors_present": sorted(page.present_anchor_ids or ()),
+        "links": None if links is None else {file.src_uri: dict(found) for file, found in links.items()},
+        "autorefs": anchors,
+        "inventory": objects,
+        "handlers": _autodoc_handlers(config) if objects else [],
+        "log": [[record.name, record.levelno, record.getMessage()] for record in recorder.records],
+    }
+
+
+@functools.cache
+def _autodoc_verified() -> bool:
+    return _unverified("mkdocstrings") is None
+
+
+def _autodoc_inventory(config: Any) -> Any:
+    """mkdocstrings' objects inventory (its public `handlers.inventory`), when its version is verified."""
+    autodoc = config.plugins.get("mkdocstrings")
+    if autodoc is None or not _autodoc_verified():
+        return None
+    try:
+        inventory = autodoc.handlers.inventory
+    except (AttributeError, RuntimeError):  # not configured yet
+        return None
+    return inventory if callable(getattr(inventory, "register", None)) else None
+
+
+def _autodoc_handlers(config: Any) -> list[str]:
+    """The names of the mkdocstrings handlers the build has used so far (each writes its own files)."""
+    try:
+        return sorted(handler.name for handler in config.plugins["mkdocstrings"].handlers.seen_handlers)
+    except (AttributeError, KeyError, RuntimeError):
+        return []
+
+
+def _give_back(kept: dict[str, Any], page: Any, config: Any, files: Any) -> None:
+    """Set on the page what its conversion set, log what it logged, give autorefs its anchors (and
+    mkdocstrings the objects of its inventory)."""
+    if kept["inventory"] and _autodoc_inventory(config) is None:
+        raise KeyError("mkdocstrings")  # converted again: its inventory is filled only so
+    from mkdocs.structure.toc import TableOfContents
+
+    links = kept["links"]
+    if links is not None:
+        links = {files.src_uris[uri]: found for uri, found in links.items()}  # KeyError: a file gone, convert
+    page.content = kept["content"]
+    page.toc = TableOfContents(_toc_of(kept["toc"]))
+    page._title_from_render = kept["title"]
+    page.present_anchor_ids = set(kept["anchors_present"])
+    if links is not None:
+        page.links_to_anchors = links
+    autorefs = config.plugins.get("autorefs")
+    for identifier, anchor, title, primary in kept["autorefs"]:
+        autorefs.register_anchor(page, identifier, anchor, title=title, primary=primary)
+    if kept["inventory"]:
+        autodoc = config.plugins["mkdocstrings"]
+        for name in kept["handlers"]:
+            autodoc.get_handler(name)  # seen, as converting the page would have made it
+        for args, kwargs in kept["inventory"]:
+            autodoc.handlers.inventory.register(*args, **kwargs)
+    for name, level, message in kept["log"]:
+        logging.getLogger(name).log(level, "%s", message)
+
+
+def _render_usable(page_class: Any, autorefs: Any) -> bool:
+    render = getattr(page_class, "render", None)
+    names = set(getattr(getattr(render, "__code__", None), "co_names", ()))
+    sets_all = all(name in names for name in _RENDERED)
+    backlinks = bool(getattr(autorefs, "record_backlinks", False))  # recorded through another path
+    return callable(render) and sets_all and not backlinks
+
+
+def remember_rendered_pages(pages: RenderedPages | None, config: MkDocsConfig | None = None) -> bool:
+    """A page whose inputs did not change is not converted from Markdown again (see `litproof.site.rendered`).
+
+    Relies on MkDocs' ``Page.render(config, files)`` setting exactly ``content``, ``toc``,
+    ``_title_from_render``, ``present_anchor_ids`` and ``links_to_anchors`` (1.6 does: its code
+    names them all, which is checked), and on everything else a conversion does being its log
+    records and the anchors it gives mkdocs-autorefs through its public ``register_anchor``
+    (autorefs' backlinks, recorded otherwise, switch this off), and for an autodoc page the
+    objects mkdocstrings registers in its public ``handlers.inventory`` and the handlers it
+    used. Those are recorded when a page is converted and given back when it is kept. `pages` serves the builds of `config` only
+    (other builds in the process convert every page). Only a speed-up: on a version not in
+    VERIFIED it is skipped with an INFO line. Returns whether pages are remembered.
+    """
+    from mkdocs.structure import pages as mkdocs_pages
+
+    current = mkdocs_pages.Page.render
+    if getattr(current, "remembers", False):
+        current.pages = pages  # type: ignore[attr-defined]
+        current.config = config  # type: ignore[attr-defined]
+        return pages is not None
+    if pages is None:
+        return False
+    if unverified := _unverified("mkdocs"):
+        log.info(f"litproof: {unverified}: converted pages are not remembered, each build converts every page")
+        return False
+    if not _render_usable(mkdocs_pages.Page, config.plugins.get("autorefs") if config else None):
+        log.info("litproof: MkDocs converts a page otherwise: converted pages are not remembered")
+        return False
+    original = current
+    versions = (installed_version("mkdocs") or "", installed_version("markdown") or "")  # looked up once
+
+    def render(self: Any, config: Any, files: Any) -> None:
+        kept_pages: RenderedPages | None = render.pages  # type: ignore[attr-defined]
+        if kept_pages is None or config is not render.config:  # type: ignore[attr-defined]
+            return original(self, config, files)
+        inputs = kept_pages.inputs(self, config, files)
+        if inputs is None:
+            return original(self, config, files)
+        key = KeptTexts.key(*versions, *inputs)
+        text = kept_pages.kept.get(key)
+        if text is not None:
+            try:
+                _give_back(json.loads(text), self, config, files)
+                return None
+            except (ValueError, KeyError, TypeError, AttributeError):
+                pass  # unreadable, or a file it links to is gone: converted again
+        made = _render_and_record(original, self, config, files)
+        if kept_pages.keepable(self, kept_pages.boxes_drawn()):
+            with contextlib.suppress(TypeError, ValueError):
+                kept_pages.kept.put(key, json.dumps(made))
+        return None
+
+    render.remembers = True  # type: ignore[attr-defined]
+    render.pages = pages  # type: ignore[attr-defined]
+    render.config = config  # type: ignore[attr-defined]
+    mkdocs_pages.Page.render = render
     return True

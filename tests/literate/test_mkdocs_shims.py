@@ -9,10 +9,13 @@ from typing import Any
 
 import pytest
 from markdown_exec._internal.formatters import python
+from material.plugins.search import plugin as search
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs_print_site_plugin import renderer as print_site_renderer
 from mkdocs_static_i18n import reconfigure
 
+from litproof.book.kept import KeptTexts
 from litproof.site import shims as mkdocs_shims
 
 MKDOCS_YML = Path(__file__).resolve().parents[2] / "mkdocs.yml"
@@ -29,6 +32,8 @@ def unpatched(monkeypatch: pytest.MonkeyPatch) -> None:
     """Undo the shims' patches after the test (monkeypatch restores what it was handed)."""
     monkeypatch.setattr(python, "_run_python", python._run_python)
     monkeypatch.setattr(reconfigure, "is_relative_to", reconfigure.is_relative_to)
+    monkeypatch.setattr(print_site_renderer, "fix_internal_links", print_site_renderer.fix_internal_links)
+    monkeypatch.setattr(search.SearchIndex, "add_entry_from_context", search.SearchIndex.add_entry_from_context)
 
 
 def test_the_installed_versions_are_those_the_shims_were_written_for() -> None:
@@ -213,3 +218,96 @@ def test_a_block_that_names_a_chapter_runs_again_when_that_chapter_changes(tmp_p
     assert outputs.get(reads, "") == "# C\n", "a chapter the block does not name is no dependency"
     (book / "docs/c.md").write_text("# C, changed\n")
     assert outputs.get(reads, "") is None and outputs.get("print(1)", "") == "1\n"
+
+
+PAGE_HTML = '<h2 id="part">Part</h2><p>See <a href="../other/#x">x</a>.</p><sup id="fnref:1">1</sup>'
+
+
+def test_print_site_rewrites_a_page_once_for_the_same_page(unpatched: None, tmp_path: Path) -> None:
+    calls: list[str] = []
+    original = print_site_renderer.fix_internal_links
+
+    def counted(page_html: str, page_url: str, directory_urls: bool, heading_number: str) -> str:
+        calls.append(page_url)
+        return original(page_html, page_url, directory_urls, heading_number)
+
+    print_site_renderer.fix_internal_links = counted
+    assert mkdocs_shims.remember_print_page_parts(KeptTexts(tmp_path, "print-page"))
+    remembered = print_site_renderer.fix_internal_links
+    assert mkdocs_shims.remember_print_page_parts(KeptTexts(tmp_path, "print-page"))  # the next build
+    assert print_site_renderer.fix_internal_links is remembered, "applying twice wraps twice"
+    rewrite = print_site_renderer.fix_internal_links
+    expected = original(PAGE_HTML, "why-oj/", directory_urls=True, heading_number="2")
+    assert rewrite(PAGE_HTML, "why-oj/", directory_urls=True, heading_number="2") == expected
+    assert rewrite(PAGE_HTML, "why-oj/", directory_urls=True, heading_number="2") == expected
+    assert calls == ["why-oj/"], "the same page is rewritten once"
+    changed = PAGE_HTML.replace("Part", "Part, edited")
+    assert rewrite(changed, "why-oj/", directory_urls=True, heading_number="2") == original(
+        changed, "why-oj/", directory_urls=True, heading_number="2"
+    )
+    assert rewrite(PAGE_HTML, "why-oj/", directory_urls=True, heading_number="3") != expected
+    assert calls == ["why-oj/"] * 3, "a changed page, or a changed place in the book, is rewritten"
+    mkdocs_shims.remember_print_page_parts(None)  # no store: every page is rewritten
+    assert rewrite(PAGE_HTML, "why-oj/", directory_urls=True, heading_number="2") == expected and len(calls) == 4
+
+
+def test_print_site_on_another_version_is_left_alone(
+    unpatched: None, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    monkeypatch.setitem(mkdocs_shims.VERIFIED, "mkdocs-print-site-plugin", ("0.1",))
+    original = print_site_renderer.fix_internal_links
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.litproof"):
+        assert not mkdocs_shims.remember_print_page_parts(KeptTexts(tmp_path, "print-page"))
+    assert print_site_renderer.fix_internal_links is original
+    assert "not remembered" in caplog.text and {record.levelno for record in caplog.records} == {logging.INFO}
+
+
+def test_the_search_index_parses_a_page_once_for_the_same_page(unpatched: None, tmp_path: Path) -> None:
+    from mkdocs.structure.toc import AnchorLink
+
+    def page(content: str, title: str = "Part") -> SimpleNamespace:
+        toc = [AnchorLink(title, "part", 2)]
+        return SimpleNamespace(content=content, toc=toc, url="why-oj/", title=title, meta={})
+
+    options = {"lang": ["en"], "separator": r"[\s\-]+", "pipeline": [], "fields": {}}
+    expected = search.SearchIndex(**options)
+    expected.add_entry_from_context(page(PAGE_HTML))
+    assert expected.entries, "the page has a section to index"
+    assert mkdocs_shims.remember_search_entries(KeptTexts(tmp_path, "search"))
+    first = search.SearchIndex(**options)
+    first.add_entry_from_context(page(PAGE_HTML))
+    assert mkdocs_shims.remember_search_entries(KeptTexts(tmp_path, "search"))  # the next build, from disk
+    kept = search.SearchIndex.add_entry_from_context.store  # type: ignore[attr-defined]
+    again = search.SearchIndex(**options)
+    again.add_entry_from_context(page(PAGE_HTML))
+    assert first.entries == again.entries == expected.entries and kept.made == 0
+    edited = search.SearchIndex(**options)
+    edited.add_entry_from_context(page(PAGE_HTML.replace("See", "Look at"), title="Part"))
+    assert kept.made == 1 and any("Look at" in entry["text"] for entry in edited.entries)
+    retitled = search.SearchIndex(**{**options, "lang": ["en", "zh"]})
+    retitled.add_entry_from_context(page(PAGE_HTML))
+    assert kept.made == 2, "other options of the index: parsed again"
+
+
+def test_the_search_index_on_another_version_is_left_alone(
+    unpatched: None, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    monkeypatch.setitem(mkdocs_shims.VERIFIED, "mkdocs-material", ("0.1",))
+    original = search.SearchIndex.add_entry_from_context
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.litproof"):
+        assert not mkdocs_shims.remember_search_entries(KeptTexts(tmp_path, "search"))
+    assert search.SearchIndex.add_entry_from_context is original and "not remembered" in caplog.text
+
+
+def test_a_block_that_runs_the_machinery_runs_again_when_the_machinery_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import litproof.book.block_outputs as block_outputs
+
+    outputs = block_outputs.BlockOutputs(tmp_path, context="same")
+    checker = "from litproof.core.checker import check\nprint(check)"
+    outputs.put(checker, "", "the checker's message\n")
+    outputs.put("print(1)", "", "1\n")
+    assert outputs.get(checker, "") == "the checker's message\n"
+    monkeypatch.setattr(block_outputs, "machinery_digest", lambda *parts: "an edited checker")
+    assert outputs.get(checker, "") is None and outputs.get("print(1)", "") == "1\n"

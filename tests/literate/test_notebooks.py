@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from litproof.book.model import Book
-from litproof.book.notebooks import chapter_cells, chapter_notebook, code_cells, page_url
+from litproof.book.notebooks import KeptNotebooks, chapter_cells, chapter_notebook, code_cells, page_url
 from litproof.book.numbering import equation_numbers
+from litproof.book.results import BookResults
 from litproof.core.fences import read_fences
 from tests.helpers import BookMaker
 
@@ -112,3 +113,40 @@ def test_page_urls() -> None:
     assert page_url(SITE, "why-oj.md") == "https://example.org/book/why-oj/"
     assert page_url(SITE, "index.md") == "https://example.org/book/"
     assert page_url(SITE, "part/index.md") == "https://example.org/book/part/"
+
+
+def kept_notebooks(root: Path) -> KeptNotebooks:
+    """The notebooks of the book at `root`, as a build keeps them (a new build: a new Book)."""
+    book = Book.at(root)
+    numbers = equation_numbers(book)
+    return KeptNotebooks(book, SITE, numbers, BookResults.of_book(book, numbers))
+
+
+def test_a_kept_notebook_is_made_again_when_its_chapter_or_a_result_it_shows_changes(make_book: BookMaker) -> None:
+    lemma = SMALL_CHAPTER.split("```derivation")[1].split("```")[0]
+    other = "# Other\n\n```derivation" + lemma.replace("square-slope", "other-slope") + "```\n"
+    root = make_book({"c.md": SMALL_CHAPTER + "\n{result:other-slope}\n", "other.md": other})
+    first = kept_notebooks(root)
+    made = first.notebook(root / "docs/c.md")
+    assert first.kept.made == 1 and made == chapter_notebook(Book.at(root), root / "docs/c.md", SITE)
+    again = kept_notebooks(root)
+    assert again.notebook(root / "docs/c.md") == made and again.kept.made == 0, "unchanged: read, not made"
+    (root / "docs/other.md").write_text(other.replace("= 2*x ", "= x*2 "))  # the result c.md shows
+    changed = kept_notebooks(root)
+    assert changed.notebook(root / "docs/c.md") != made and changed.kept.made == 1
+    (root / "docs/c.md").write_text(SMALL_CHAPTER.replace("Then an example:", "Then an example, edited:"))
+    edited = kept_notebooks(root)
+    assert "Then an example, edited:" in edited.notebook(root / "docs/c.md") and edited.kept.made == 1
+
+
+def test_an_unreadable_or_damaged_notebook_cache_is_only_made_again(make_book: BookMaker) -> None:
+    root = make_book({"c.md": SMALL_CHAPTER, "other.md": "# Other\n"})
+    made = kept_notebooks(root).notebook(root / "docs/c.md")
+    [kept] = (root / ".cache/litproof/notebooks").iterdir()
+    kept.write_bytes(kept.read_bytes().replace(b"square-slope", b"square-slant"))  # damaged: its hash differs
+    damaged = kept_notebooks(root)
+    assert damaged.notebook(root / "docs/c.md") == made and damaged.kept.made == 1
+    kept.unlink()
+    kept.mkdir()  # a folder where the file should be: neither readable nor writable
+    unreadable = kept_notebooks(root)
+    assert unreadable.notebook(root / "docs/c.md") == made and unreadable.kept.made == 1

@@ -14,10 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from litproof.book.verdicts import CACHE_FILE
+from litproof.book.verdicts import CACHE_FILE, VerdictCache
+from litproof.core.derivation import Derivation, parse
+from litproof.core.fences import Fence
 
 REPO = Path(__file__).resolve().parents[2]
-CONFIG = f"""site_name: probe
+CONFIG = """site_name: probe
 nav:
   - Probe: probe.md
 plugins:
@@ -126,3 +128,37 @@ def test_verdicts_are_kept_for_the_next_build_and_a_changed_block_is_checked_aga
     assert '"ok": true' in cache and "proved for all values" in cache
     code, output, _ = build(tmp_path, SIGMOID.replace("(1 - sigmoid(x))", "(1 + sigmoid(x))"), strict=True)
     assert code != 0 and "does not follow" in output
+
+
+def test_a_verdict_is_checked_again_when_a_block_it_uses_changes() -> None:
+    def block(ident: str, steps: str, uses: str = "", line: int = 2) -> Derivation:
+        head = f"id: {ident}\n" + (f"uses: {uses}\n" if uses else "")
+        text = head + f"given: |\n  x = scalars('x')\nsteps: |\n{steps}"
+        return parse(Fence("docs/probe.md", line, "derivation", {}, frozenset(), text))
+
+    lemma = block("lemma", "    D(x**2, x)\n  = 2*x\n")
+    user = block("user", "    D(x**2 + 1, x)\n  = 2*x\n", uses="lemma", line=20)
+    alone = block("alone", "    D(x**2 + 1, x)\n  = 2*x\n", line=20)
+    cache = VerdictCache(None, blocks=[lemma, user])
+    key = cache.key(user)
+    assert cache.key(alone) == VerdictCache(None).key(alone), "a block that uses nothing keeps its key"
+    assert VerdictCache(None, blocks=[lemma, user]).key(user) == key, "the same blocks, the same key"
+    edited = block("lemma", "    D(x**2, x)\n  = x*2\n")
+    assert VerdictCache(None, blocks=[edited, user]).key(user) != key, "the block it uses changed"
+    assert cache.verdict(user).ok and cache.checked == 1
+    assert VerdictCache(None, blocks=[edited, user]).verdict(user).ok  # checked again, not looked up
+    looping = block("user", "    D(x**2 + 1, x)\n  = 2*x\n", uses="user, lemma", line=20)
+    assert VerdictCache(None, blocks=[lemma, looping]).key(looping)  # a wrong `uses:` naming itself ends
+
+
+def test_a_verdict_that_ran_out_of_time_is_checked_once_per_build_and_never_kept(tmp_path: Path) -> None:
+    slow = "    (1 + exp(x))**60\n  = (1 + exp(x))**59*(1 + exp(x)) + exp(x) - exp(x) + 1 - 1 + x - x\n"
+    text = f"id: slow\ngiven: |\n  x = scalars('x')\ntimeout: 0.05\nsteps: |\n{slow}"
+    block = parse(Fence("docs/probe.md", 2, "derivation", {}, frozenset(), text))
+    cache = VerdictCache(tmp_path)
+    first = cache.verdict(block)
+    assert not first.ok and "ran out of time" in first.message
+    assert cache.verdict(block) == first and cache.checked == 1, "its box, its copy and its page ask once"
+    cache.save()
+    assert not (tmp_path / CACHE_FILE).exists() or "slow" not in (tmp_path / CACHE_FILE).read_text()
+    assert VerdictCache(tmp_path).verdicts == {}, "the next build checks it again"
