@@ -131,7 +131,8 @@ def notebook_chapters(book: Book) -> list[str]:
     """The chapters that get a notebook, as paths inside docs/: every nav page but the home page,
     the API reference and the map of the results (which hold no text of their own)."""
     pages = [chapter.relative_to(book.docs).as_posix() for chapter in book.chapters]
-    return [page for page in pages if page not in ("index.md", "api.md", map_chapter(book))]
+    left_out = ("index.md", "api.md", map_chapter(book))  # the map is looked for once, not once per page
+    return [page for page in pages if page not in left_out]
 
 
 def notebook_uri(chapter: str) -> str:
