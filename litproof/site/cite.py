@@ -51,7 +51,7 @@ def book_metadata(root: Path) -> dict[str, Any]:
     return data
 
 
-def _author_names(data: dict[str, Any]) -> str:
+def author_names(data: dict[str, Any]) -> str:
     """CFF authors as one string: an entity's `name`, or a person's `given-names family-names`."""
     names = []
     for author in data["authors"]:
@@ -68,7 +68,7 @@ def chapter_title(markdown: str, fallback: str) -> str:
     return found.group(1) if found else fallback
 
 
-def _bibtex_text(text: str) -> str:
+def bibtex_text(text: str) -> str:
     """Escape LaTeX's special characters outside `$...$`; keep math, braced so BibTeX leaves its case alone."""
     parts = _MATH.split(text)
     return "".join(f"{{{part}}}" if _MATH.fullmatch(part) else _LATEX_SPECIAL.sub(r"\\\1", part) for part in parts)
@@ -78,14 +78,19 @@ def bibtex(citation: Citation) -> str:
     """A BibTeX @misc entry (understood by BibTeX and BibLaTeX alike)."""
     fields = [
         ("author", f"{{{citation.authors}}}"),  # double braces: an organisation, not "authors, The nnlit"
-        ("title", _bibtex_text(citation.title)),
-        ("howpublished", f"In {_bibtex_text(citation.book)}, version {citation.version}"),
+        ("title", bibtex_text(citation.title)),
+        ("howpublished", f"In {bibtex_text(citation.book)}, version {citation.version}"),
         ("year", citation.year),
         ("version", citation.version),
         ("url", citation.url),
     ]
+    return bibtex_entry(citation.key, fields)
+
+
+def bibtex_entry(key: str, fields: list[tuple[str, str]]) -> str:
+    """A @misc entry with its fields aligned, each value braced once more."""
     body = ",\n".join(f"  {name:<12} = {{{value}}}" for name, value in fields)
-    return f"@misc{{{citation.key},\n{body}\n}}"
+    return f"@misc{{{key},\n{body}\n}}"
 
 
 def apa(citation: Citation) -> str:
@@ -136,7 +141,7 @@ def page_citation(markdown: str, page: Any, config: Any, key: str = "book", vers
         key=f"{key}{released[:4]}:{slug}",
         title=chapter_title(markdown, page.title or slug),
         book=str(data["title"]),
-        authors=_author_names(data),
+        authors=author_names(data),
         year=released[:4],
         version=str(version or data.get("version") or ""),
         url=site_url.rstrip("/") + "/" + page.url,

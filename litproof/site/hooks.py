@@ -13,12 +13,10 @@ from __future__ import annotations
 
 import ast
 import importlib.util
-import json
 import posixpath
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
-from importlib.metadata import PackageNotFoundError, version
-from urllib.parse import urlsplit
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -37,9 +35,6 @@ SITE_MATHJAX_DIR = "javascripts/mathjax"
 
 #: Where the chapters' notebooks go inside the built site: notebooks/<chapter>.ipynb.
 SITE_NOTEBOOK_DIR = "notebooks"
-
-#: The whole book on one page, as mkdocs-print-site writes it (its default print_page_basename).
-PRINT_PAGE = "print_page/index.html"
 
 #: The line of docs/api.md that the list of modules replaces.
 API_MARKER = "<!-- nnlit:api -->"
@@ -218,21 +213,3 @@ def page_markdown(markdown: str, page: Any, book: Book, titles: dict[str, str], 
             "(prose, math and code in the chapter's order; it needs the <code>nnlit</code> package installed).</p>"
         )
     return markdown.rstrip("\n") + "".join(f"\n\n{part}" for part in ending) + "\n" if ending else markdown
-
-
-def on_post_build(*, config: MkDocsConfig) -> None:
-    """Make the whole-book page's theme config relative, like every other page's.
-
-    mkdocs-print-site renders print_page/ with a template context that has no
-    page, so Material's config there says ``"base": "/nnlit/"`` (site_url's path)
-    instead of ``".."``: served anywhere but at that path, its search index is
-    fetched from the wrong place and fails (a 404 on every visit).
-    """
-    print_page = Path(config.site_dir) / PRINT_PAGE
-    if not print_page.is_file():
-        return
-    absolute = json.dumps(urlsplit(config.site_url or "/").path or "/")
-    text = print_page.read_text(encoding="utf-8")
-    fixed = text.replace(f'"base": {absolute}', '"base": ".."')
-    if fixed != text:
-        print_page.write_text(fixed, encoding="utf-8")

@@ -11,6 +11,9 @@ MathJax; `vocabulary` names files of the book's own words (`litproof.core.words`
 the installed distribution whose version the footer names, `citation_key` the
 first part of every page's BibTeX key, `verify_command` the command a box names
 as its other checker, and `labels` the words around a box per page language.
+At the end of each language's build it has print-site write that language's
+whole book on one page (`print_pages`), with a cover saying how to cite it
+(`cover`, with the cite boxes).
 All state lives on the plugin instance, one build at a time: the book model
 (`litproof.book.model.Book`, each file read once per build), the boxes and the
 results; build-time blocks' outputs are kept by content (`block_outputs`).
@@ -24,7 +27,7 @@ from typing import Any
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -37,11 +40,13 @@ from litproof.site import hooks as mkdocs_hooks
 from litproof.site import shims as mkdocs_shims
 from litproof.site import templates as mkdocs_templates
 from litproof.site import translations as mkdocs_translations
+from litproof.site.cover import Cover
 from litproof.site.derivations import DerivationPages
 from litproof.site.fence import log
 from litproof.site.labels import words_for
 from litproof.site.live import LiveSite
 from litproof.site.rendered import RenderedPages
+from litproof.site.print_pages import PrintPages
 from litproof.site.results_map import (
     MAP_MARKER,
     MapPage,
@@ -78,6 +83,7 @@ class BookPlugin(BasePlugin[BookConfig]):
         self.titles: dict[str, str] = {}
         self.results_map: ResultsMap | None = None  # made when the map's page is rendered, from this build's verdicts
         self.shims_applied = False
+        self.print_pages = PrintPages()  # the whole book on one page, per language
         self.live: LiveSite | None = None  # the in-page checker's files, made once (None: not in this site)
         self.live_prepared = False
 
@@ -93,7 +99,7 @@ class BookPlugin(BasePlugin[BookConfig]):
             raise RuntimeError("the book is read in on_pre_build, before any page is rendered")
         return self.pages
 
-    @event_priority(100)  # before print-site's own on_config (see mkdocs_translations.on_config)
+    @event_priority(100)  # before print-site's own on_config (see PrintPages.on_config)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if SUPERFENCES not in config.markdown_extensions:
             config.markdown_extensions.append(SUPERFENCES)
@@ -115,7 +121,7 @@ class BookPlugin(BasePlugin[BookConfig]):
             mkdocs_shims.apply(config, outputs)
             mkdocs_shims.remember_rendered_pages(RenderedPages(self, root, outputs), config)
             self.shims_applied = True
-        mkdocs_translations.on_config(config)
+        self.print_pages.on_config(config)
         return config
 
     def _format(self, *args: Any, **kwargs: Any) -> str:
@@ -185,12 +191,18 @@ class BookPlugin(BasePlugin[BookConfig]):
         return mkdocs_translations.on_post_page(output, page, config)
 
     @event_priority(100)  # before mkdocs-static-i18n's on_post_build, which builds the Chinese site
-    def _post_build_first(self, *, config: MkDocsConfig) -> None:
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
         # saved before mkdocs-static-i18n builds the Chinese site, whose boxes then reuse these verdicts
         self.derivations.boxes.verdicts.save()
+        self._print_book(config)
         mkdocs_translations.on_post_build(config)
 
-    def _post_build(self, *, config: MkDocsConfig) -> None:
-        mkdocs_hooks.on_post_build(config=config)
-
-    on_post_build = CombinedEvent(_post_build_first, _post_build)
+    def _print_book(self, config: MkDocsConfig) -> None:
+        """This language's whole-book page, with its cover."""
+        language = mkdocs_shims.i18n_build_language(config) or "en"
+        cover = ""
+        if self.config.cite_boxes:  # the cover says how to cite the book, from CITATION.cff
+            root = mkdocs_translations.language_roots(config).get(language, "")
+            version = config.extra.get("version") or ""
+            cover = Cover.of_build(config, self.config.citation_key, version, language, root).html()
+        self.print_pages.write(config, cover)

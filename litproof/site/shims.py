@@ -278,6 +278,36 @@ def enable_print_site(config: MkDocsConfig, enabled: bool) -> None:
         print_site.config["enabled"] = enabled
 
 
+def set_print_site_options(config: MkDocsConfig, options: Mapping[str, Any]) -> None:
+    """Set print-site's options for this build: where it writes the page, its titles, what it leaves out.
+
+    Relies on print-site reading ``print_page_basename`` at its on_config (which MkDocs
+    runs again for each language's build), and ``print_page_title``, ``toc_title`` and
+    ``exclude`` when it writes the page, not once per process (2.9 does).
+    """
+    print_site = config.plugins.get("print-site")
+    if print_site is not None and _print_site_usable(print_site):
+        print_site.config.update(options)
+
+
+def print_site_options(config: MkDocsConfig) -> dict[str, Any]:
+    """print-site's options as this build has them (none without the plugin)."""
+    print_site = config.plugins.get("print-site")
+    return dict(print_site.config) if print_site is not None and _print_site_usable(print_site) else {}
+
+
+def i18n_build_language(config: MkDocsConfig) -> str | None:
+    """The locale of the build running (``zh`` while mkdocs-static-i18n builds /zh/), None without the plugin.
+
+    Relies on the i18n plugin's ``current_language``, None until its own on_config, when
+    the default language's build starts.
+    """
+    i18n = config.plugins.get("i18n")
+    if i18n is None or not _i18n_readable(i18n):
+        return None
+    return i18n.current_language or i18n.default_language
+
+
 def write_print_page_now(config: MkDocsConfig) -> bool:
     """Have mkdocs-print-site write its page now, then stop it for the rest of this build.
 

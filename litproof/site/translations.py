@@ -7,7 +7,7 @@ with a warning that links to the English page. The record line
 chapter also ends, like its English page, with a link to the chapter's notebook
 (one notebook per chapter, generated from the English page).
 
-What this needs of mkdocs-static-i18n's, mkdocs-autorefs' and mkdocs-print-site's
+What this needs of mkdocs-static-i18n's and mkdocs-autorefs'
 internals goes through `litproof.site.shims`.
 """
 
@@ -37,7 +37,7 @@ def on_pre_build(config: Any) -> None:
     mkdocs_shims.forget_autorefs_anchors(config)
 
 
-def _language_roots(config: Any) -> dict[str, str]:
+def language_roots(config: Any) -> dict[str, str]:
     """Each language's root inside the site: {"en": "", "zh": "zh/"}."""
     languages = mkdocs_shims.i18n_languages(config)
     return {language.locale: (language.link.strip("/") + "/").lstrip("/") for language in languages}
@@ -49,7 +49,7 @@ def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
     mkdocs-static-i18n links a home page to the languages' absolute roots
     (/nnlit/, /nnlit/zh/), which only work where the site is served under that path.
     """
-    roots = _language_roots(config)
+    roots = language_roots(config)
     for alternate in mkdocs_shims.language_switch(config):
         if alternate.get("link", "").startswith("/") and alternate.get("lang") in roots:
             alternate["link"] = roots[alternate["lang"]] or "./"
@@ -71,7 +71,7 @@ def on_post_page(output: str, page: Any, config: Any) -> str:
 
 def alternates_at_roots(html: str, url: str, config: Any) -> str:
     """The page at `url` (e.g. zh/why-oj/), with its <link rel="alternate"> tags pointing at the language roots."""
-    roots = _language_roots(config)
+    roots = language_roots(config)
     here = url if url.endswith("/") else posixpath.dirname(url) + "/"
 
     def root_link(found: re.Match[str]) -> str:
@@ -84,35 +84,13 @@ def alternates_at_roots(html: str, url: str, config: Any) -> str:
     return _HEAD_ALTERNATE.sub(root_link, html)
 
 
-def on_config(config: Any) -> Any:
-    """The one-page book is the English book: print-site runs in the English build only.
-
-    mkdocs-static-i18n builds the Chinese site with the same plugins, after the
-    English one; print-site would then write the Chinese chapters over the English
-    print page. (A Chinese print page would need its own path; it is not built.)
-    """
-    mkdocs_shims.enable_print_site(config, mkdocs_shims.i18n_default_language_build(config))
-    return config
-
-
-def _write_english_print_page(config: Any) -> None:
-    """Write the English print page while the English build's context is current, then stop print-site."""
-    if not mkdocs_shims.i18n_default_language_build(config) or not mkdocs_shims.write_print_page_now(config):
-        return
-    page = Path(config["site_dir"]) / "print_page" / "index.html"
-    if page.exists():
-        html = page.read_text(encoding="utf-8")
-        page.write_text(alternates_at_roots(html, "print_page/", config), encoding="utf-8")
-
-
 def on_post_build(config: Any) -> None:
-    """The English print page; and a sitemap.xml for each translated site (zh/) too.
+    """A sitemap.xml for each translated site (zh/) too.
 
     Material reads the sitemap to switch languages. The root sitemap, written by
     mkdocs-static-i18n's template, lists every page with its alternate languages,
     so the translated sites share it (copied at the end of their own build).
     """
-    _write_english_print_page(config)
     site = Path(config["site_dir"])
     for language in mkdocs_shims.i18n_languages(config):
         folder = site / str(language.link).strip("/")
