@@ -5,7 +5,9 @@ holding an APA reference and a BibTeX entry that name the chapter's title, the
 book, the package version (``nnlit.__version__``) and the page's own URL
 (``site_url`` + the page's URL). The authors, the book's title and the year come
 from ``CITATION.cff``, so the box and the citation file never disagree. The home
-page gets no box: it is the book, which CITATION.cff already cites.
+page gets no box: it is the book, which CITATION.cff already cites. When the
+build prints the book as a PDF (`litproof.site.pdf`), each box ends with a link
+to it, in the page's language.
 """
 
 from __future__ import annotations
@@ -109,14 +111,25 @@ def apa_zh(citation: Citation) -> str:
     )
 
 
-def cite_box(citation: Citation, lang: str = "en") -> str:
-    """The folded admonition appended to a chapter's Markdown (superfences renders the code block)."""
+def pdf_line(link: str, name: str, version: str, lang: str = "en") -> str:
+    """The box's last line: where the whole book is as a PDF (an HTML link: the PDF is no page of the docs)."""
+    anchor = f'<a href="{link}">{name}</a>'
+    if lang == "zh":
+        return f"**整本书的 PDF**：{anchor}（版本 {version}，封面上写明如何引用全书）。"
+    return f"**The whole book as a PDF**: {anchor} (version {version}; its cover says how to cite the book)."
+
+
+def cite_box(citation: Citation, lang: str = "en", pdf: str = "") -> str:
+    """The folded admonition appended to a chapter's Markdown (superfences renders the code block).
+
+    `pdf` is the line that links the whole book's PDF (`pdf_line`), when the build prints one.
+    """
     code = "\n".join(f"    {line}" for line in bibtex(citation).splitlines())
     title, reference = ("引用本页", apa_zh(citation)) if lang == "zh" else ("Cite this page", apa(citation))
     return (
         f'\n\n??? cite "{title}"\n\n'
         f"    **APA**\n\n    {reference}\n\n"
-        f"    **BibTeX**\n\n    ```bibtex\n{code}\n    ```\n"
+        f"    **BibTeX**\n\n    ```bibtex\n{code}\n    ```\n" + (f"\n    {pdf}\n" if pdf else "")
     )
 
 
@@ -148,9 +161,11 @@ def page_citation(markdown: str, page: Any, config: Any, key: str = "book", vers
     )
 
 
-def on_page_markdown(markdown: str, page: Any, config: Any, key: str = "book", version: str | None = None) -> str:
-    """Append the cite box to every page but the home page."""
+def on_page_markdown(
+    markdown: str, page: Any, config: Any, key: str = "book", version: str | None = None, pdf: str = ""
+) -> str:
+    """Append the cite box to every page but the home page; `pdf` is its line linking the book's PDF."""
     if page.is_homepage:
         return markdown
     citation = page_citation(markdown, page, config, key, version)
-    return markdown.rstrip("\n") + cite_box(citation, page_language(page.file.src_uri))
+    return markdown.rstrip("\n") + cite_box(citation, page_language(page.file.src_uri), pdf)

@@ -13,7 +13,9 @@ first part of every page's BibTeX key, `verify_command` the command a box names
 as its other checker, and `labels` the words around a box per page language.
 At the end of each language's build it has print-site write that language's
 whole book on one page (`print_pages`), with a cover saying how to cite it
-(`cover`, with the cite boxes).
+(`cover`, with the cite boxes); `pdf` (off by default) prints that page to
+`<pdf_name>-<version>.pdf` with the headless Chromium `chromium` names (`pdf`),
+and then the home page and every cite box link it.
 All state lives on the plugin instance, one build at a time: the book model
 (`litproof.book.model.Book`, each file read once per build), the boxes and the
 results; build-time blocks' outputs are kept by content (`block_outputs`).
@@ -27,6 +29,7 @@ from typing import Any
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
@@ -37,6 +40,7 @@ from litproof.book.model import Book
 from litproof.core.fences import page_language
 from litproof.site import cite as mkdocs_cite
 from litproof.site import hooks as mkdocs_hooks
+from litproof.site import pdf as book_pdf
 from litproof.site import shims as mkdocs_shims
 from litproof.site import templates as mkdocs_templates
 from litproof.site import translations as mkdocs_translations
@@ -70,6 +74,9 @@ class BookConfig(base.Config):
     citation_key = c.Type(str, default="book")  # BibTeX keys are <citation_key><year>:<page>
     verify_command = c.Type(str, default="litproof verify")  # the command a box names as checking it too
     labels = c.Type(dict, default={})  # per page language, words around a box that replace the built-in ones
+    pdf = c.Type((bool, int), default=False)  # the whole book as a PDF per language (`pdf`); LITPROOF_PDF=1 reads as 1
+    pdf_name = c.Optional(c.Type(str))  # the PDF is <pdf_name>-<version>.pdf (default: distribution, else citation_key)
+    chromium = c.Type(str, default="chromium")  # the browser that prints the PDF: a command on PATH, or a path
     live = c.Type(bool, default=False)  # "Edit and check" in every box: the checker in the browser (`live`)
     live_time_limit = c.Type(int, default=60)  # seconds after which the page stops a check in the browser
 
@@ -83,7 +90,8 @@ class BookPlugin(BasePlugin[BookConfig]):
         self.titles: dict[str, str] = {}
         self.results_map: ResultsMap | None = None  # made when the map's page is rendered, from this build's verdicts
         self.shims_applied = False
-        self.print_pages = PrintPages()  # the whole book on one page, per language
+        self.print_pages = PrintPages()  # the whole book on one page, per language (and its PDF)
+        self.chromium: book_pdf.Chromium | None = None  # the browser that prints the PDF, found in on_config
         self.live: LiveSite | None = None  # the in-page checker's files, made once (None: not in this site)
         self.live_prepared = False
 
@@ -122,6 +130,8 @@ class BookPlugin(BasePlugin[BookConfig]):
             mkdocs_shims.remember_rendered_pages(RenderedPages(self, root, outputs), config)
             self.shims_applied = True
         self.print_pages.on_config(config)
+        if self.config.pdf and self.chromium is None:  # a missing browser fails the build before any page
+            self.chromium = book_pdf.Chromium.find(self.config.chromium)
         return config
 
     def _format(self, *args: Any, **kwargs: Any) -> str:
@@ -157,9 +167,13 @@ class BookPlugin(BasePlugin[BookConfig]):
             page.meta.setdefault("hide", ["navigation", "toc"])
         markdown = mkdocs_hooks.page_markdown(markdown, page, self.the_book, self.titles, self.config.notebooks)
         markdown = self.derivations.page_markdown(markdown, page.file.src_uri, Path(config.docs_dir))
+        edition = self._pdf_edition(config, page_language(page.file.src_uri))
+        if edition is not None:
+            markdown = book_pdf.link_from_home(markdown, edition, page.url)
         if self.config.cite_boxes:
+            pdf = edition.line(page.url) if edition else ""
             markdown = mkdocs_cite.on_page_markdown(
-                markdown, page, config, key=self.config.citation_key, version=config.extra.get("version")
+                markdown, page, config, key=self.config.citation_key, version=config.extra.get("version"), pdf=pdf
             )
         markdown = mkdocs_translations.on_page_markdown(markdown, page, config, self.the_book, self.config.notebooks)
         mkdocs_templates.keep_autodoc_compiled(markdown, config, Path(config.config_file_path).parent)
@@ -197,12 +211,27 @@ class BookPlugin(BasePlugin[BookConfig]):
         self._print_book(config)
         mkdocs_translations.on_post_build(config)
 
+    def _pdf_edition(self, config: MkDocsConfig, language: str) -> book_pdf.PdfEdition | None:
+        """The PDF of the book in `language`, when this build prints one."""
+        if not self.config.pdf:
+            return None
+        version = config.extra.get("version") or ""
+        if not version:
+            raise PluginError("The PDF's name carries the book's version: set the litproof plugin's distribution:.")
+        name = self.config.pdf_name or self.config.distribution or self.config.citation_key
+        root = mkdocs_translations.language_roots(config).get(language, "")
+        return book_pdf.PdfEdition(name, version, language, root)
+
     def _print_book(self, config: MkDocsConfig) -> None:
-        """This language's whole-book page, with its cover."""
+        """This language's whole-book page, with its cover, and then its PDF when the build prints one."""
         language = mkdocs_shims.i18n_build_language(config) or "en"
+        edition = self._pdf_edition(config, language)
         cover = ""
         if self.config.cite_boxes:  # the cover says how to cite the book, from CITATION.cff
             root = mkdocs_translations.language_roots(config).get(language, "")
             version = config.extra.get("version") or ""
-            cover = Cover.of_build(config, self.config.citation_key, version, language, root).html()
-        self.print_pages.write(config, cover)
+            uri = edition.uri if edition else ""
+            cover = Cover.of_build(config, self.config.citation_key, version, language, root, uri).html()
+        page = self.print_pages.write(config, cover)
+        if page is not None and edition is not None and self.chromium is not None:
+            book_pdf.print_book(self.chromium, Path(config.site_dir), page.url, edition)
