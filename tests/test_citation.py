@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime
 import re
+import tomllib
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
@@ -67,6 +69,13 @@ def test_version_and_release_date(cff: dict) -> None:
     text = released.isoformat() if isinstance(released, datetime.date) else str(released)
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", text), f"date-released {text!r} is not YYYY-MM-DD"
     datetime.date.fromisoformat(text)
+
+
+def test_the_version_is_the_one_in_pyproject_and_the_one_installed(cff: dict) -> None:
+    """The cite boxes and the PDF's file name take the installed version; CITATION.cff must name the same."""
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    assert str(cff["version"]) == declared, f"CITATION.cff says {cff['version']}, pyproject.toml {declared}"
+    assert version("nnlit") == declared, "the installed nnlit is older than pyproject.toml: pip install -e . again"
 
 
 def test_urls_are_absolute(cff: dict) -> None:

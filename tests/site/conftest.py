@@ -4,7 +4,9 @@ and a headless Debian Chromium that records everything a page does.
 The site is built once per test session (about a second) into a temporary
 directory, never into ./site, so tests do not disturb a reader's own build.
 Set NNLIT_SITE_CONFIG to another mkdocs.yml to run the same tests on another
-MkDocs project (used to check this machinery before the chapters exist).
+MkDocs project (used to check this machinery before the chapters exist). Where
+Debian's Chromium is installed, the build is the documented one with the book's
+PDFs (LITPROOF_PDF=1), which tests/site/test_pdf.py reads.
 """
 
 from __future__ import annotations
@@ -71,6 +73,8 @@ def site_build(tmp_path_factory: pytest.TempPathFactory) -> SiteBuild:
     config_file = site_config_file()
     site_dir = tmp_path_factory.mktemp("site")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    if CHROMIUM.exists():  # the documented build: the book's PDF too, in each language (tests/site/test_pdf.py)
+        env["LITPROOF_PDF"] = "1"
     # not --quiet: it hides warnings from --strict, which then passes a build a reader's `mkdocs serve` aborts
     command = [sys.executable, "-m", "mkdocs", "build", "--strict"]
     command += ["--config-file", str(config_file), "--site-dir", str(site_dir)]
@@ -80,7 +84,7 @@ def site_build(tmp_path_factory: pytest.TempPathFactory) -> SiteBuild:
         env=env,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=900,  # printing the two PDFs takes a minute or two of it
         check=False,
     )
     return SiteBuild(config_file, site_dir, result.returncode, result.stdout + result.stderr)
