@@ -35,7 +35,9 @@ The book (`litproof.book`: adds PyYAML)
     `results` prints a block's result for the prose, `notebooks` turns a chapter
     into a Jupyter notebook, `translations` knows which translated page is older
     than its English page. `verdicts` keeps the checker's verdicts and
-    `block_outputs` build-time blocks' outputs, both by content hash.
+    `block_outputs` build-time blocks' outputs, both by content hash; `kept`
+    keeps any other text a build makes (a notebook, a page) by a hash of all
+    its inputs.
 
 The site (`litproof.site`: adds MkDocs)
     `plugin` is the MkDocs plugin `litproof` (the `mkdocs.plugins` entry point):
@@ -43,9 +45,11 @@ The site (`litproof.site`: adds MkDocs)
     below). `fence` renders a box with the verdict this build computed;
     `derivations` numbers and links equations and shows results in prose;
     `hooks` ships MathJax, the API page and the notebooks; `cite` adds the
-    citation box; `translations` handles the translated pages; `shims` holds
-    every reliance on another package's private code, each checked against the
-    version it was written for. `live` ships the in-page checker: Pyodide
+    citation box; `translations` handles the translated pages; `rendered`
+    lists what a page's HTML is made from, so that `mkdocs serve` converts only
+    the pages whose inputs changed; `templates` compiles the Jinja templates
+    once; `shims` holds every reliance on another package's private code, each
+    checked against the version it was written for. `live` ships the in-page checker: Pyodide
     (fetched once, verified, cached), SymPy and mpmath as installed, the core's
     own files, and the page's editors and Web Worker (`assets/`).
 
