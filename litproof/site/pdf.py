@@ -2,13 +2,14 @@
 
 The PDF is opt-in (the plugin's ``pdf`` option, which the book's mkdocs.yml reads
 from ``LITPROOF_PDF``), so that a reader's ``mkdocs serve`` needs no browser. When
-it is on, each language's build ends like this: once its whole-book page is
-written (`litproof.site.print_pages`), the built site is served on 127.0.0.1 (a
-free port, in a thread), Chromium opens the page through Playwright, and once
-MathJax has typeset every formula and the fonts and images are in, the page is
-printed, with the print stylesheet (A4, page numbers at the foot of every page
-but the cover), to ``<name>-<version>.pdf`` at the site's root, or
-``zh/<name>-<version>.zh.pdf`` for the Chinese book. Its headings become the
+it is on, each language's whole-book page (`litproof.site.print_pages`) is
+printed once the last language's build is over, all languages side by side: the
+built site is served on 127.0.0.1 (a free port, in a thread), Chromium opens the
+page through Playwright, and once MathJax has typeset every formula and the
+fonts and images are in, the page is printed, with the print stylesheet (A4,
+page numbers at the foot of every page but the cover), to
+``<name>-<version>.pdf`` at the site's root, or ``zh/<name>-<version>.zh.pdf``
+for the Chinese book. Its headings become the
 PDF's bookmarks. The equation numbers are the site's: the boxes carry them as
 text, and MathJax numbers nothing itself.
 
@@ -27,6 +28,7 @@ import shutil
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -207,3 +209,13 @@ def print_book(chromium: Chromium, site_dir: Path, page_url: str, edition: PdfEd
     size = out.stat().st_size / 1e6
     log.info(f"litproof: printed /{page_url} to {edition.uri} ({size:.1f} MB) in {seconds:.0f} s")
     return out
+
+
+def print_books(chromium: Chromium, site_dir: Path, pages: list[tuple[str, PdfEdition]]) -> list[Path]:
+    """Print every language's whole-book page at once, one browser each: (page URL, edition) pairs.
+
+    Each PDF keeps one processor busy for most of a minute, so side by side they take
+    about the time of one where two processors are free.
+    """
+    with ThreadPoolExecutor(max_workers=max(1, len(pages))) as pool:
+        return list(pool.map(lambda job: print_book(chromium, site_dir, *job), pages))

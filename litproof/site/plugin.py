@@ -30,7 +30,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -49,8 +49,8 @@ from litproof.site.derivations import DerivationPages
 from litproof.site.fence import log
 from litproof.site.labels import words_for
 from litproof.site.live import LiveSite
-from litproof.site.rendered import RenderedPages
 from litproof.site.print_pages import PrintPages
+from litproof.site.rendered import RenderedPages
 from litproof.site.results_map import (
     MAP_MARKER,
     MapPage,
@@ -92,6 +92,8 @@ class BookPlugin(BasePlugin[BookConfig]):
         self.shims_applied = False
         self.print_pages = PrintPages()  # the whole book on one page, per language (and its PDF)
         self.chromium: book_pdf.Chromium | None = None  # the browser that prints the PDF, found in on_config
+        self.to_print: list[tuple[str, book_pdf.PdfEdition]] = []  # whole-book pages, printed when the builds end
+        self.builds_running = 0  # mkdocs-static-i18n runs the Chinese build inside the English one's on_post_build
         self.live: LiveSite | None = None  # the in-page checker's files, made once (None: not in this site)
         self.live_prepared = False
 
@@ -138,6 +140,7 @@ class BookPlugin(BasePlugin[BookConfig]):
         return self.derivations.boxes.format(*args, **kwargs)
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        self.builds_running += 1
         # mkdocs.yml and every chapter are read once for this build; a later build reads them again
         self.book = Book.at(Path(config.config_file_path).parent)
         self.pages = DerivationPages.of_book(self.book)
@@ -205,7 +208,7 @@ class BookPlugin(BasePlugin[BookConfig]):
         return mkdocs_translations.on_post_page(output, page, config)
 
     @event_priority(100)  # before mkdocs-static-i18n's on_post_build, which builds the Chinese site
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    def _post_build_first(self, *, config: MkDocsConfig) -> None:
         # saved before mkdocs-static-i18n builds the Chinese site, whose boxes then reuse these verdicts
         self.derivations.boxes.verdicts.save()
         self._print_book(config)
@@ -233,5 +236,14 @@ class BookPlugin(BasePlugin[BookConfig]):
             uri = edition.uri if edition else ""
             cover = Cover.of_build(config, self.config.citation_key, version, language, root, uri).html()
         page = self.print_pages.write(config, cover)
-        if page is not None and edition is not None and self.chromium is not None:
-            book_pdf.print_book(self.chromium, Path(config.site_dir), page.url, edition)
+        if page is not None and edition is not None:
+            self.to_print.append((page.url, edition))
+
+    @event_priority(-200)  # after mkdocs-static-i18n's, in whose on_post_build the Chinese site is built
+    def _post_build_last(self, *, config: MkDocsConfig) -> None:
+        self.builds_running -= 1
+        if self.builds_running == 0 and self.to_print and self.chromium is not None:  # every language is built
+            pages, self.to_print = self.to_print, []
+            book_pdf.print_books(self.chromium, Path(config.site_dir), pages)
+
+    on_post_build = CombinedEvent(_post_build_first, _post_build_last)
