@@ -26,6 +26,9 @@ from typing import Any
 
 import pytest
 
+from litproof.core.checker import check
+from litproof.core.derivation import DerivationError, parse
+from litproof.core.fences import Fence
 from litproof.site.live import PYODIDE, PyodideCache, RuntimeUnavailable, write_bytes_atomically
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -114,6 +117,34 @@ def test_an_edited_last_step_fails_with_the_ratio_and_reset_holds_again(reader: 
     assert result.get_attribute("data-verdict") == "proved"
     assert box.locator(".litproof-pair-equal").count() == 4
     assert "Each step is proved equal to the one before for all sizes" in result.inner_text()
+    assert not record.problems(), "\n".join(record.problems())
+
+
+def _cli_message(text: str, chapter: str, line: int) -> str:
+    """What `litproof verify` says of a block with this text at this chapter and line."""
+    fence = Fence(chapter, line, "derivation", {}, frozenset(), text)
+    try:
+        return check(parse(fence)).message
+    except DerivationError as error:
+        return str(error)
+
+
+@pytest.mark.browser
+def test_an_unknown_name_a_syntax_error_and_a_shadowed_index_get_the_checkers_own_messages(reader: dict) -> None:
+    page, record = reader[CHAPTER]
+    blocks = {block["text"].split("\n", 1)[0]: block for block in page.evaluate("window.litproofLive.boxes()")}
+    gradient, shadowed = blocks["id: output-weight-gradient"], blocks["id: shadowed-index"]
+    edits = [
+        (gradient, _last_step_with(gradient["text"], "o[j]", "q[j]"), "uses an unknown name: name 'q' is not defined"),
+        (gradient, _last_step_with(gradient["text"], "*o[j]", "*o[j"), "step 5 is not an expression"),
+        (shadowed, shadowed["text"].replace("expect: ill-formed\n", ""), "is used both as a summation index and"),
+    ]
+    for block, text, words in edits:
+        request = {**block, "kind": "block", "text": text}
+        reply = page.evaluate("(request) => window.litproofLive.check(request)", request)
+        assert words in reply["message"]
+        assert reply["message"] == _cli_message(text, block["chapter"], block["line"])
+        assert not reply["holds"]
     assert not record.problems(), "\n".join(record.problems())
 
 
