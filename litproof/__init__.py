@@ -45,7 +45,9 @@ The site (`litproof.site`: adds MkDocs)
     below). `fence` renders a box with the verdict this build computed;
     `derivations` numbers and links equations and shows results in prose;
     `hooks` ships MathJax, the API page and the notebooks; `cite` adds the
-    citation box; `translations` handles the translated pages; `rendered`
+    citation box; `print_pages` has each language's whole book written on one
+    page, which `cover` opens with how to cite it, and `pdf` prints it with
+    headless Chromium; `translations` handles the translated pages; `rendered`
     lists what a page's HTML is made from, so that `mkdocs serve` converts only
     the pages whose inputs changed; `templates` compiles the Jinja templates
     once; `shims` holds every reliance on another package's private code, each

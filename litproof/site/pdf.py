@@ -9,9 +9,9 @@ page through Playwright, and once MathJax has typeset every formula and the
 fonts and images are in, the page is printed, with the print stylesheet (A4,
 page numbers at the foot of every page but the cover), to
 ``<name>-<version>.pdf`` at the site's root, or ``zh/<name>-<version>.zh.pdf``
-for the Chinese book. Its headings become the
-PDF's bookmarks. The equation numbers are the site's: the boxes carry them as
-text, and MathJax numbers nothing itself.
+for the Chinese book. Its headings become the PDF's bookmarks. The equation
+numbers are the site's: the boxes carry them as text, and MathJax numbers
+nothing itself.
 
 A missing Playwright or Chromium, a formula MathJax cannot typeset and a figure
 that does not load each fail the build with one sentence.
