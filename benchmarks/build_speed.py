@@ -214,6 +214,35 @@ def wait_for(
         time.sleep(POLL_SECONDS)
 
 
+_MARK = "\\class{"
+
+
+def _closing(text: str, opening: int) -> int | None:
+    """The index of the brace that closes the one at `opening`."""
+    depth = 0
+    for index in range(opening, len(text)):
+        depth += {"{": 1, "}": -1}.get(text[index], 0)
+        if depth == 0:
+            return index
+    return None
+
+
+def unmarked(text: str) -> str:
+    """The page with MathJax's `\\class{names}{x}` (a box marks each defined symbol so) replaced by x."""
+    out, start = [], 0
+    while (found := text.find(_MARK, start)) >= 0:
+        names_end = _closing(text, found + len(_MARK) - 1)
+        opens_body = names_end is not None and text[names_end + 1 : names_end + 2] == "{"
+        body_end = _closing(text, names_end + 1) if opens_body and names_end is not None else None
+        if names_end is None or body_end is None:
+            out.append(text[start : found + len(_MARK)])
+            start = found + len(_MARK)
+            continue
+        out += [text[start:found], unmarked(text[names_end + 2 : body_end])]
+        start = body_end + 1
+    return "".join([*out, text[start:]])
+
+
 def replaced(text: str, old: str, new: str) -> str:
     if text.count(old) != 1:
         raise MeasurementError(f"{CHAPTER}: the passage to edit is not there exactly once: {old!r}")
@@ -281,13 +310,21 @@ def serve_figures(scratch: Path, timeout: float) -> dict[str, Any]:
 
             written = write(chapter, true_text)
             step = wait_for(
-                url, lambda page: HOLDING_BOX in page and all(s in page for s in true_latex), server, timeout, written
+                url,
+                lambda page: HOLDING_BOX in page and all(s in unmarked(page) for s in true_latex),
+                server,
+                timeout,
+                written,
             )
             cpu.append(process_cpu(server.pid))
 
             written = write(chapter, wrong_text)
             wrong = wait_for(
-                url, lambda page: FAILING_BOX in page and all(s in page for s in wrong_latex), server, timeout, written
+                url,
+                lambda page: FAILING_BOX in page and all(s in unmarked(page) for s in wrong_latex),
+                server,
+                timeout,
+                written,
             )
             cpu.append(process_cpu(server.pid))
             # never a stale verdict: asked again, the page still shows the wrong step failing
