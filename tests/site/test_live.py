@@ -58,8 +58,10 @@ def _chapter_pages(site_pages: list[str]) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def reader(visit_pages: Any, site_pages: list[str]) -> Iterator[dict[str, tuple[Any, Any]]]:
+def reader(built_site: Path, visit_pages: Any, site_pages: list[str]) -> Iterator[dict[str, tuple[Any, Any]]]:
     """Every English page and the seed chapter in Chinese, open in one browser context: {path: (page, record)}."""
+    if not (built_site / "javascripts" / "litproof-live" / "live.js").is_file():
+        pytest.fail("the site was built without the in-page checker: see the build's line about Pyodide", pytrace=False)
     paths = [*_chapter_pages(site_pages), CHINESE]
     context, opened = visit_pages(paths)
     try:
