@@ -59,7 +59,7 @@ SITE_DIR = "javascripts/litproof-live"
 
 #: The page's files, shipped in this package beside this module.
 ASSETS = Path(__file__).resolve().parent / "assets"
-PAGE_SCRIPT, PAGE_STYLE, WORKER, KEEPER = "live.js", "live.css", "worker.mjs", "kept.py"
+PAGE_SCRIPT, PAGE_STYLE, WORKER, KEEPER = "live.js", "live.css", "worker.mjs", "compiled.py"
 _CONFIG_SLOT = "/*LITPROOF_LIVE_CONFIG*/null"  # where live.js receives this build's settings
 
 #: Pyodide's files the worker needs (its packages are not used: SymPy and mpmath come from this build).

@@ -8,7 +8,7 @@
 // page terminates this worker after its stated limit.
 //
 // Compiling Python's modules is most of a first start. After a first verdict the
-// worker keeps what this visit compiled in the browser's Cache Storage (kept.py
+// worker keeps what this visit compiled in the browser's Cache Storage (compiled.py
 // makes the zips); the next visit loads the standard library and each package
 // from those zips and compiles nothing it compiled before.
 
@@ -162,7 +162,7 @@ class Runtime {
 
   async keepAll() {
     if (!this.cache || (!this.unkept.length && this.stdlibKept)) return false;
-    const source = await (await fetch(this.url("kept.py"))).text();
+    const source = await (await fetch(this.url("compiled.py"))).text();
     const kept = this.run(source);
     try {
       for (const shipped of this.unkept.splice(0)) {
