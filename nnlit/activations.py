@@ -2,7 +2,7 @@
 #   docs/why-oj.md
 #   docs/activations.md
 # Edit the chapters, then run `litproof tangle`; hand edits here are refused.
-# sha256 of the text below: 9976e6008c7d4264efcde907eb271bc59d3482b90ed7e1030f9fdc7ac01dcb26
+# sha256 of the text below: cc2d425b7069cfb06a0d387d4e6d261de99ae6a754455ff24018148f2aa511dc
 
 # docs/why-oj.md:63
 """The sigmoid activation and its derivative, safe for inputs of any size."""
@@ -35,7 +35,7 @@ def sigmoid_derivative(x: ArrayLike) -> Array:
     return s * (1 - s)
 
 
-# docs/why-oj.md:225
+# docs/why-oj.md:226
 def output_layer(w: Array, o_in: Array) -> Array:
     """o_k = sigma(sum_i w_ik o_i) for every output node k."""
     return sigmoid(o_in @ w)
@@ -56,7 +56,7 @@ def output_weight_gradient(w: Array, o_in: Array, t: Array) -> Array:
     return np.outer(o_in, factor)  # entry (j, k): o_j times the factor of k
 
 
-# docs/activations.md:165
+# docs/activations.md:166
 def tanh(x: ArrayLike) -> NDArray[np.floating]:
     """tanh(x) = (e^x - e^-x) / (e^x + e^-x); NumPy's tanh never overflows (it saturates at +-1)."""
     return np.tanh(np.asarray(x, dtype=np.float64))
@@ -79,7 +79,7 @@ def relu_derivative(x: ArrayLike) -> NDArray[np.floating]:
     return (np.asarray(x, dtype=np.float64) > 0).astype(np.float64)
 
 
-# docs/activations.md:255
+# docs/activations.md:258
 def sigmoid_derivative_from_output(y: ArrayLike) -> NDArray[np.floating]:
     """sigma'(z) computed from the output y = sigma(z): y (1 - y) (derivation `sigmoid-slope-from-output`).
 

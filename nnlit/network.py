@@ -3,7 +3,7 @@
 #   docs/matrix.md
 #   docs/backquery.md
 # Edit the chapters, then run `litproof tangle`; hand edits here are refused.
-# sha256 of the text below: 028910d9836d4fc512e62dd13194692fe5dec808305625fbf26b66003f6e4de4
+# sha256 of the text below: 7f66653f3c4b066e945c7ebf1909c530ef9da8b2a459e8ae6933225f17ed1966
 
 # docs/forward.md:130
 """The three-layer sigmoid network of the book: forward pass, gradients, backquery.
@@ -152,7 +152,7 @@ class Network:
         return load_network(cls, Path(path), sizes)
 
 
-# docs/matrix.md:94
+# docs/matrix.md:96
 def sample_gradients(
     w_ih: np.ndarray, w_ho: np.ndarray, x: np.ndarray, t: np.ndarray, rule: str = "exact"
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -169,7 +169,7 @@ def sample_gradients(
     return np.outer(delta_h, x), np.outer(delta_o, h)
 
 
-# docs/matrix.md:238
+# docs/matrix.md:241
 def batch_gradients(
     w_ih: np.ndarray, w_ho: np.ndarray, x: np.ndarray, t: np.ndarray, rule: str = "exact"
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -186,7 +186,7 @@ def batch_gradients(
     return delta_h.T @ x / batch, delta_o.T @ h / batch  # mean of the outer products
 
 
-# docs/matrix.md:367
+# docs/matrix.md:370
 def sigmoid_in_place(z: np.ndarray, small: np.ndarray, negative: np.ndarray) -> None:
     """z <- sigmoid(z), the formula of nnlit.activations.sigmoid with no new arrays.
 
@@ -281,7 +281,7 @@ def outer_products(delta: np.ndarray, signals: np.ndarray, out: np.ndarray) -> N
         np.matmul(delta.T, signals, out=out)
 
 
-# docs/matrix.md:498
+# docs/matrix.md:501
 #: Bumped whenever the layout of a saved model changes; load refuses other versions.
 FORMAT_VERSION = 1
 
