@@ -11,12 +11,9 @@ PDFs (LITPROOF_PDF=1), which tests/site/test_pdf.py reads.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import subprocess
 import sys
-import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -29,16 +26,8 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS_DIR = REPO_ROOT / "test-artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-sync",
-]
+#: Switches beyond those the book's PDF is printed with (litproof.site.pdf.CHROMIUM_ARGS).
+MORE_CHROMIUM_ARGS = ["--disable-quic", "--disable-sync"]
 VIEWPORT = {"width": 1280, "height": 800}
 
 
@@ -116,38 +105,26 @@ def site_pages(built_site: Path) -> list[str]:
     return sorted(pages)
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """A static file handler that does not print a line per request."""
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib's name
-        pass
-
-
 @pytest.fixture(scope="session")
 def site_server(built_site: Path) -> Iterator[str]:
-    """Serve the built site on 127.0.0.1 (a free port); yields its base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    host, port = server.server_address[:2]
-    try:
-        yield f"http://{host}:{port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    """Serve the built site on 127.0.0.1 (a free port), as the PDF's printer does; yields its base URL."""
+    from litproof.site.pdf import served  # MkDocs' own modules, which the site tests need anyway
+
+    with served(built_site) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     """Launch Debian's Chromium (never a browser downloaded by `playwright install`)."""
+    from litproof.site.pdf import CHROMIUM_ARGS
+
     if not CHROMIUM.exists():
         pytest.skip("Debian chromium not installed: apt-get install chromium")
     return {
         **browser_type_launch_args,
         "executable_path": str(CHROMIUM),
-        "args": CHROMIUM_ARGS,
+        "args": [*CHROMIUM_ARGS, *MORE_CHROMIUM_ARGS],
     }
 
 
