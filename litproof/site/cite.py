@@ -12,6 +12,8 @@ to it, in the page's language.
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,12 +47,17 @@ def book_metadata(root: Path) -> dict[str, Any]:
     """CITATION.cff as a dict; a missing or unreadable file fails the build in one sentence."""
     path = root / "CITATION.cff"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = copy.deepcopy(_parsed(path.read_text(encoding="utf-8")))  # read per page, parsed once per text
     except (OSError, yaml.YAMLError) as error:
         raise PluginError(f"{path.name} could not be read for the cite boxes: {error}") from None
     if not isinstance(data, dict) or not data.get("title") or not data.get("authors"):
         raise PluginError(f"{path.name} needs a title and authors for the cite boxes.")
     return data
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed(text: str) -> Any:
+    return yaml.safe_load(text)
 
 
 def author_names(data: dict[str, Any]) -> str:

@@ -12,6 +12,7 @@ generator only has to port a few lines.
 from __future__ import annotations
 
 import ast
+import functools
 import importlib.util
 import posixpath
 from importlib.metadata import PackageNotFoundError, version
@@ -174,14 +175,22 @@ def api_names(book: Book, chapter: Path) -> list[str]:
     names = []
     for fence in tangled_fences(book.fences(chapter)):
         module = module_name(fence)
-        try:
-            tree = ast.parse(fence.text)
-        except SyntaxError:
-            continue  # reported by tangle with the chapter's line
-        for node in tree.body:
-            if isinstance(node, ast.FunctionDef | ast.ClassDef) and not node.name.startswith("_"):
-                names.append(f"{module}.{node.name}")
+        names += [f"{module}.{name}" for name in _public_names(fence.text)]
     return names
+
+
+@functools.lru_cache(maxsize=256)
+def _public_names(code: str) -> tuple[str, ...]:
+    """The public functions and classes a block defines at its top level (parsed once per text, not per page)."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return ()  # reported by tangle with the chapter's line
+    return tuple(
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef | ast.ClassDef) and not node.name.startswith("_")
+    )
 
 
 def api_line(names: list[str]) -> str:
