@@ -12,6 +12,7 @@ from markdown_exec._internal.formatters import python
 from material.plugins.search import plugin as search
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure import pages as mkdocs_pages
 from mkdocs_print_site_plugin import renderer as print_site_renderer
 from mkdocs_static_i18n import reconfigure
 
@@ -34,6 +35,7 @@ def unpatched(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(reconfigure, "is_relative_to", reconfigure.is_relative_to)
     monkeypatch.setattr(print_site_renderer, "fix_internal_links", print_site_renderer.fix_internal_links)
     monkeypatch.setattr(search.SearchIndex, "add_entry_from_context", search.SearchIndex.add_entry_from_context)
+    monkeypatch.setattr(mkdocs_pages.Page, "render", mkdocs_pages.Page.render)
 
 
 def test_the_installed_versions_are_those_the_shims_were_written_for() -> None:
@@ -311,3 +313,34 @@ def test_a_block_that_runs_the_machinery_runs_again_when_the_machinery_changes(
     assert outputs.get(checker, "") == "the checker's message\n"
     monkeypatch.setattr(block_outputs, "machinery_digest", lambda *parts: "an edited checker")
     assert outputs.get(checker, "") is None and outputs.get("print(1)", "") == "1\n"
+
+
+def test_a_converted_page_is_remembered_through_what_render_sets(config: MkDocsConfig, unpatched: None) -> None:
+    original = mkdocs_pages.Page.render
+    names = set(original.__code__.co_names)
+    assert set(mkdocs_shims._RENDERED) <= names, "MkDocs' Page.render sets other attributes now: re-verify"
+    assert not mkdocs_shims.remember_rendered_pages(None, config), "nothing to remember with: not patched"
+    assert mkdocs_pages.Page.render is original
+    pages = SimpleNamespace(inputs=lambda *_: None)  # every page converted as MkDocs does
+    assert mkdocs_shims.remember_rendered_pages(pages, config)  # type: ignore[arg-type]
+    patched = mkdocs_pages.Page.render
+    assert patched is not original and patched.pages is pages and patched.config is config  # type: ignore[attr-defined]
+    assert mkdocs_shims.remember_rendered_pages(None, config) is False, "switched off for the next build"
+    assert mkdocs_pages.Page.render is patched, "applying twice wraps twice"
+
+
+def test_converted_pages_on_another_mkdocs_are_not_remembered(
+    config: MkDocsConfig, unpatched: None, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setitem(mkdocs_shims.VERIFIED, "mkdocs", ("0.1",))
+    original = mkdocs_pages.Page.render
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.litproof"):
+        assert not mkdocs_shims.remember_rendered_pages(SimpleNamespace(), config)  # type: ignore[arg-type]
+    assert mkdocs_pages.Page.render is original and "not remembered" in caplog.text
+    assert {record.levelno for record in caplog.records} == {logging.INFO}
+
+
+def test_autorefs_backlinks_switch_the_remembered_pages_off(config: MkDocsConfig, unpatched: None) -> None:
+    autorefs = SimpleNamespace(record_backlinks=True)  # recorded through a path the page's record does not see
+    assert not mkdocs_shims._render_usable(mkdocs_pages.Page, autorefs)
+    assert mkdocs_shims._render_usable(mkdocs_pages.Page, config.plugins["autorefs"])
