@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import argparse
+import os
+import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from nnlit.cli import build_parser
+from nnlit.cli import main
 from tests.helpers import BookMaker, fence
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,8 +23,10 @@ def nnlit(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        ([], "the following arguments are required: command"),
+        ([], "the following arguments are required: COMMAND"),
         (["frobnicate"], "invalid choice: 'frobnicate'"),
+        (["train", "--recipe", "fast"], "argument --recipe: invalid choice: 'fast'"),
+        (["train", "--order", "random"], "argument --order: invalid choice: 'random'"),
         (["train", "--epochs", "-1"], "argument --epochs: -1 must be at least 1"),
         (["train", "--hidden", "0"], "argument --hidden: 0 must be at least 1"),
         (["train", "--lr", "nan"], "argument --lr: nan must be a positive finite number"),
@@ -47,24 +49,140 @@ def test_usage_errors_are_one_line_and_exit_2(args: list[str], message: str) -> 
     assert "Traceback" not in result.stderr
 
 
-def every_parser(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
-    yield parser
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            for sub in action.choices.values():
-                yield from every_parser(sub)
+def help_entries(text: str) -> list[tuple[str, str]]:
+    """(how it is written, its help) for each argument a --help text lists under a heading ending in ':'."""
+    entries: list[list[str]] = []
+    listing = False
+    for line in text.splitlines():
+        if line and not line.startswith(" "):  # a heading, or the description or epilog
+            listing = line in ("positional arguments:", "options:")
+        elif listing and re.match(r"^  \S", line):  # an argument starts two spaces in
+            written, _, explained = line.strip().partition("  ")
+            entries.append([written, explained.strip()])
+        elif listing and line.strip():  # its help, continued, further in
+            entries[-1][1] = f"{entries[-1][1]} {line.strip()}".strip()
+    return [(written, explained) for written, explained in entries]
 
 
-@pytest.mark.parametrize("parser", list(every_parser(build_parser())), ids=lambda parser: parser.prog)
-def test_every_option_says_what_it_means_and_shows_its_default(parser: argparse.ArgumentParser) -> None:
-    formatter = parser.formatter_class(prog=parser.prog)
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            continue
-        assert action.help, f"{parser.prog} {action.dest} has no help"
-        if action.option_strings and action.default not in (None, False, argparse.SUPPRESS):
-            shown = formatter._expand_help(action)  # the help as printed, %(default)s filled in
-            assert f"(default: {action.default}" in shown, f"{parser.prog} {action.option_strings[0]}: {shown}"
+SUBCOMMANDS = ["", "train", "predict", "backquery", "tangle", "verify", "mutate"]
+
+
+@pytest.mark.parametrize("command", SUBCOMMANDS, ids=lambda command: f"nnlit {command}".strip())
+def test_every_option_says_what_it_means_and_shows_its_default(
+    command: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "100")
+    with pytest.raises(SystemExit) as exit:
+        main([*command.split(), "--help"])
+    assert exit.value.code == 0
+    entries = help_entries(capsys.readouterr().out)
+    assert ("-h, --help", "show this help message and exit") in entries, entries
+    for written, explained in entries:
+        assert explained, f"nnlit {command} {written}: no help"
+        takes_a_value = written.startswith("-") and " " in written.split(", ")[-1]
+        if takes_a_value and written not in ("-h, --help", "--version"):
+            assert "(default: " in explained or "(required)" in explained, f"nnlit {command} {written}: {explained}"
+
+
+def test_the_help_lists_the_networks_commands_then_the_books(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    names = [line.split()[0] for line in out.splitlines() if re.match(r"^    \w", line)]
+    assert names == ["train", "predict", "backquery", "tangle", "verify", "mutate"]
+    assert "litproof" in out and "exit status" in out
+
+
+def test_train_help_names_the_recipes_and_says_options_override_them(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "100")
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "--recipe {default,classic}" in out and "override" in out
+    assert "--hidden 100 --lr 0.3 --epochs 1 --batch 1 --dtype float64 --rule classic --order file" in out
+    assert "(Rashid, 2016)" in out
+
+
+@pytest.fixture
+def recorded(monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
+    """The settings `nnlit train` passes to train_network, which trains nothing here."""
+    from nnlit import training
+    from nnlit.network import Network
+
+    asked: dict[str, object] = {}
+
+    def record(**settings: object) -> training.Run:
+        asked.update(settings)
+        network = Network(784, 2, 10, 0.3)
+        return training.Run(network, 0.5, network.w_ih[:0, 0], network.w_ih[:0, 0])
+
+    monkeypatch.setattr(training, "train_network", record)
+    return asked
+
+
+@pytest.mark.parametrize(
+    ("args", "recipe", "changes"),
+    [
+        ([], "default", {}),
+        (["--recipe", "classic"], "classic", {}),
+        (["--recipe", "classic", "--lr", "0.5", "--order", "shuffled"], "classic", {"lr": 0.5, "order": "shuffled"}),
+        (["--batch", "1", "--rule", "classic", "--dtype", "float64"], "default",
+         {"batch": 1, "rule": "classic", "dtype": "float64"}),
+    ],
+)
+def test_a_recipe_is_chosen_by_name_and_options_beside_it_override_it(
+    recorded: dict[str, object], args: list[str], recipe: str, changes: dict[str, object],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from nnlit.training import RECIPES
+
+    assert main(["train", "--quiet", "--data", "mnist-10k", "--seed", "3", *args]) == 0
+    expected = {**RECIPES[recipe], **changes}
+    assert {name: recorded[name] for name in expected} == expected
+    assert (recorded["data"], recorded["seed"]) == ("mnist-10k", 3)
+    assert capsys.readouterr().out == "accuracy: 0.5000\n"
+
+
+@pytest.fixture
+def small_data(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Train on 300 images and test on 200, so that a whole run takes a blink."""
+    from nnlit import training
+    from nnlit.mnist import load_mnist
+
+    train_images, train_labels, test_images, test_labels = load_mnist("mnist-10k")
+    subset = (train_images[:300], train_labels[:300], test_images[:200], test_labels[:200])
+    monkeypatch.setattr(training, "load_mnist", lambda name: subset)
+
+
+EPOCH = r"epoch (\d+)/3: test accuracy (0\.\d{4}) \((\d+) / 200\), \d+\.\d s"
+SUMMARY = r"total: \d+\.\d s, of which \d+\.\d s training \([\d,]+ images per second\) and \d+\.\d s testing"
+
+
+@pytest.mark.usefixtures("small_data")
+def test_train_prints_each_epoch_then_a_summary_and_the_accuracy_last(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    out = tmp_path / "net.npz"
+    assert main(["train", "--hidden", "10", "--epochs", "3", "--batch", "10", "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
+    epochs = [re.fullmatch(EPOCH, line) for line in lines[:3]]
+    assert all(epochs), lines
+    assert [int(found[1]) for found in epochs] == [1, 2, 3]
+    assert all(float(found[2]) == int(found[3]) / 200 for found in epochs)
+    assert re.fullmatch(SUMMARY, lines[3]), lines[3]
+    assert lines[4] == f"saved the network to {out}"
+    assert lines[5] == f"accuracy: {epochs[-1][2]}" and len(lines) == 6
+    assert captured.err == ""  # the progress bar is for a terminal only
+
+
+@pytest.mark.usefixtures("small_data")
+def test_quiet_train_prints_only_the_accuracy(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["train", "--hidden", "10", "--epochs", "3", "--batch", "10", "--quiet"]) == 0
+    captured = capsys.readouterr()
+    assert re.fullmatch(r"accuracy: 0\.\d{4}\n", captured.out) and captured.err == ""
 
 
 def test_verify_lists_the_seed_chapters_derivations() -> None:
@@ -118,3 +236,27 @@ def test_outside_a_book_tangle_says_where_to_run_it(tmp_path: Path) -> None:
     result = nnlit("tangle", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr.startswith("nnlit tangle: no mkdocs.yml in ")
+
+
+THREADS = ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS")
+
+
+def test_the_command_line_keeps_numpys_blas_to_one_thread(
+    recorded: dict[str, object], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in THREADS:
+        monkeypatch.delenv(name, raising=False)
+    assert main(["train", "--quiet"]) == 0
+    assert {name: os.environ.get(name) for name in THREADS} == dict.fromkeys(THREADS, "1")
+    probe = "import sys; import nnlit.cli; print('numpy' in sys.modules)"  # so the setting comes first
+    assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True).stdout == "False\n"
+
+
+def test_a_thread_setting_of_the_users_own_is_kept(
+    recorded: dict[str, object], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in THREADS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("OMP_NUM_THREADS", "4")
+    assert main(["train", "--quiet"]) == 0
+    assert {name: os.environ.get(name) for name in THREADS} == {**dict.fromkeys(THREADS), "OMP_NUM_THREADS": "4"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -38,6 +39,21 @@ def model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     last = result.stdout.splitlines()[-1]
     assert last.startswith("accuracy: 0.") and float(last.split()[1]) > 0.8
     return path
+
+
+def test_train_says_how_each_epoch_went_and_quiet_only_how_it_ended(tmp_path: Path) -> None:
+    settings = ["train", "--hidden", "10", "--epochs", "2", "--batch", "50", "--lr", "1"]
+    result = nnlit(*settings, cache=tmp_path)
+    assert result.returncode == 0 and result.stderr == "", result.stderr  # no progress bar off a terminal
+    lines = result.stdout.splitlines()
+    assert len(lines) == 4, lines
+    for number, line in enumerate(lines[:2], start=1):
+        found = re.fullmatch(rf"epoch {number}/2: test accuracy (0\.\d{{4}}) \((\d+) / 10000\), \d+\.\d s", line)
+        assert found and float(found[1]) == int(found[2]) / 10000, line
+    assert re.fullmatch(r"total: .* s, of which .* s training \([\d,]+ images per second\) and .* s testing", lines[2])
+    assert lines[3] == f"accuracy: {found[1]}"
+    quiet = nnlit(*settings, "--quiet", cache=tmp_path)
+    assert quiet.returncode == 0 and quiet.stdout == lines[3] + "\n" and quiet.stderr == ""
 
 
 def test_predict_reads_a_digit_and_backquery_draws_one(model: Path, tmp_path: Path) -> None:
