@@ -8,7 +8,8 @@ and served on 127.0.0.1. One browser profile plays one reader:
 - cold start: an empty profile opens the seed chapter and presses "Edit and
   check" on `output-weight-gradient`, then Check at once; the time from that first
   click to the verdict on the page (Pyodide, SymPy, mpmath and the checker are
-  downloaded, SymPy is compiled), and the bytes the page downloaded for it;
+  downloaded, SymPy is compiled), the bytes the server sent for it, and the
+  storage the browser then uses for the compiled modules it keeps;
 - later visit: the browser is closed and started again on the same profile (its
   HTTP cache and the compiled modules it kept), and the same two clicks;
 - later visit without the kept compiled modules: the same, with the page's Cache
@@ -186,6 +187,7 @@ def measure(site: Path) -> dict[str, Any]:
         figures["cold_stages"] = visit.stages()
         # after its first verdict the worker keeps this visit's compiled modules, while the reader reads on
         visit.page.wait_for_function("() => window.litproofLive.checker.kept", timeout=WAIT_MS)
+        figures["kept_bytes"] = visit.page.evaluate("async () => (await navigator.storage.estimate()).usage")
         figures["warm_seconds"] = round(min(visit.recheck() for _ in range(3)), 2)
         foreign = list(visit.foreign)
         context.close()
