@@ -259,7 +259,6 @@ LIVE_LABELS = {
         "stage words": "the book's own words",
         "stage start": "starting the checker (compiling SymPy: slow on a first visit only)",
         "checking": "Checking…",
-        "waiting": "Waiting for the checker…",
         "checked here": "Checked here, in your browser, by the book's checker (SymPy {sympy}) in {seconds} s.",
         "fails": "<strong>Does not hold.</strong> The checker says:",
         "timed out": (
@@ -295,7 +294,6 @@ LIVE_LABELS = {
         "stage words": "本书自己的词汇",
         "stage start": "启动检验程序（编译 SymPy：只有第一次访问时较慢）",
         "checking": "正在检验……",
-        "waiting": "正在等待检验程序……",
         "checked here": "已在你的浏览器里由本书的检验程序（SymPy {sympy}）检验，用时 {seconds} 秒。",
         "fails": "<strong>不成立。</strong>检验程序给出：",
         "timed out": "<strong>未证明（超时）。</strong>检验超过了本页的时限 {limit} 秒，已被停止：什么也没有证明。",

@@ -88,8 +88,7 @@
         this.tell();
       } else if (data.type === "ready") {
         this.ready = true;
-        this.loadSeconds = data.seconds;
-        this.timings = data.timings;
+        this.timings = data.timings; // seconds of each stage of loading
         this.tell();
       } else if (data.type === "started" && this.current && this.current.id === data.id) {
         this.current.started = performance.now();
