@@ -12,12 +12,14 @@ fetched from outside the site. The site gets, under `javascripts/litproof-live/`
   tarball is verified again each time a build uses it;
 - SymPy and mpmath exactly as installed where the site is built: their package
   folders zipped without tests, kept in `.cache/litproof/python/` by version;
-- the checker: `litproof/__init__.py`, `errors.py`, `core/*.py` and the book's
-  vocabulary files, zipped and named by their content's hash;
+- the checker (`litproof/__init__.py`, `errors.py`, `core/*.py`) and the book's
+  vocabulary files, each zipped and named by its content's hash;
 - the page's script (`live.js`, with the limit, file sizes and words of this
-  build), its stylesheet and the worker.
+  build), its stylesheet, the worker and the worker's keeper of compiled
+  modules (`compiled.py`).
 
-The reader's browser downloads them only when a reader first opens an editor.
+The reader's browser downloads them only when a reader first opens an editor,
+and keeps what it compiled for the next visit (see `assets/compiled.py`).
 
 Without network and without the cache, the build says so in one sentence (an
 INFO line, so that a strict build still passes) and the site is built without
