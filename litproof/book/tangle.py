@@ -52,8 +52,13 @@ def tangled_fences(fences: list[Fence]) -> list[Fence]:
 
 
 def module_name(fence: Fence) -> str:
-    """The dotted name of the module a titled block belongs to: nnlit/activations.py -> nnlit.activations."""
-    return posixpath.normpath(fence.attrs["title"]).removesuffix(".py").replace("/", ".")
+    """The dotted name of the module a titled block belongs to: nnlit/activations.py -> nnlit.activations,
+    nnlit/__init__.py -> nnlit (the package itself).
+
+    >>> module_name(Fence("docs/x.md", 1, "python", {"title": "nnlit/__init__.py"}, frozenset(), ""))
+    'nnlit'
+    """
+    return posixpath.normpath(fence.attrs["title"]).removesuffix(".py").removesuffix("/__init__").replace("/", ".")
 
 
 def _check_target(fence: Fence, package: str | None) -> str:

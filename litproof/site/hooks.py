@@ -149,6 +149,8 @@ def api_modules(book: Book) -> dict[str, list[str]]:
     for chapter in book.chapters:
         for fence in tangled_fences(book.fences(chapter)):
             name = module_name(fence)
+            if name.endswith(".__main__"):
+                continue  # `python -m` runs it: importing it to document it would run the command line
             page = chapter.relative_to(book.docs).as_posix()
             if page not in modules.setdefault(name, []):
                 modules[name].append(page)
