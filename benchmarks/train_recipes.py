@@ -4,21 +4,23 @@ One run on one machine measures:
 
 - the whole run of `nnlit train` (the default recipe) and of `nnlit train --recipe classic`,
   each a fresh process, as a user starts it: the wall seconds from starting the process
-  to its exit, its processor seconds (user and system, which a busy machine changes much
-  less than the wall time), its final accuracy, and what it printed. The rounds alternate which of the
-  two runs first, so that a slow spell of a shared machine hits both alike; the ratio
-  classic / default is taken within each round, then its median over the rounds. Each
-  round also runs `nnlit train` with NumPy's BLAS allowed every core
-  (OPENBLAS_NUM_THREADS and the like set to the number of cores), which the command
-  line otherwise keeps to one thread, and records the machine's load;
+  to its exit, its processor seconds (user and system, which a busy machine changes
+  less than the wall time), its final accuracy, and what it printed. The rounds
+  alternate which of the two runs first, so that a slow spell of a shared machine hits
+  both alike; the ratio classic / default is taken within each round, then its median
+  over the rounds. The first EVERY_CORE_ROUNDS rounds also run `nnlit train` with
+  NumPy's BLAS allowed every core (OPENBLAS_NUM_THREADS and the like set to the number
+  of cores), which the command line otherwise keeps to one thread; every round records
+  the machine's load;
 - the candidates for the default recipe (the exact rule, a shuffled order, float32, 100
   hidden nodes; the batch, learning rate and epochs varied), each run as
   `nnlit train --batch B --lr RATE --epochs E --seed S`: its final test accuracy at the
   seeds 0 to SEEDS - 1, and its whole run's wall and processor seconds. A round runs
   every candidate at one seed, and its processor time over the default recipe's in the
-  same round is summarised by the median over the rounds. A candidate qualifies if its accuracy at every seed is at
-  least QUALIFIES, 0.95 with a margin of ten test images, so that the default passes 0.95
-  whatever the seed; the default recipe must be the fastest that qualifies.
+  same round is summarised by the median over the rounds. A candidate qualifies if its
+  accuracy at every seed is at least QUALIFIES, 0.95 with a margin of ten test images,
+  so that the default passes 0.95 whatever the seed; the default recipe must be the
+  fastest that qualifies.
 
 Prints a table; writes benchmarks/results/train_recipes.json, which the chapters
 "Training on MNIST" and "Performance" read.
@@ -68,6 +70,7 @@ CANDIDATES = [
 COMMANDS = {"default": ["train"], "classic": ["train", "--recipe", "classic"], "default, every core": ["train"]}
 EVERY_CORE = {name: str(os.cpu_count()) for name in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS")}
 KINDS = ("wall_seconds", "cpu_seconds")
+EVERY_CORE_ROUNDS = 3
 TIMEOUT = 60  # seconds: a run that takes longer is stopped and recorded as taking this long
 
 
@@ -116,7 +119,8 @@ def measure_whole_runs(rounds: int) -> tuple[dict[str, list[dict]], list[dict[st
     ratios = []
     with tempfile.TemporaryDirectory() as cache:  # never reuse or fill the user's model cache
         for number in range(rounds):
-            order = list(COMMANDS) if number % 2 == 0 else list(reversed(COMMANDS))
+            names = list(COMMANDS) if number < EVERY_CORE_ROUNDS else ["default", "classic"]
+            order = names if number % 2 == 0 else list(reversed(names))
             load = os.getloadavg()[0]
             now = {name: {**whole_run(name, cache), "load_average": load} for name in order}
             for name, run in now.items():
@@ -161,7 +165,7 @@ def measure_candidates(seeds: int, candidates: list[tuple[int, float, int]]) -> 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="1 round, 1 seed, 2 candidates: a smoke test, no JSON")
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=11)
     parser.add_argument("--out", type=Path, help=f"where to write the JSON (default: {RESULTS.relative_to(ROOT)})")
     args = parser.parse_args()
     started = datetime.datetime.now(datetime.UTC)
