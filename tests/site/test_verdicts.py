@@ -152,7 +152,8 @@ def test_a_verdict_is_checked_again_when_a_block_it_uses_changes() -> None:
 
 
 def test_a_verdict_that_ran_out_of_time_is_checked_once_per_build_and_never_kept(tmp_path: Path) -> None:
-    slow = "    (1 + exp(x))**60\n  = (1 + exp(x))**59*(1 + exp(x)) + exp(x) - exp(x) + 1 - 1 + x - x\n"
+    # a trinomial to the 150th power expands into thousands of terms: seconds of work, however fast the machine
+    slow = "    (1 + exp(x) + x)**150\n  = (1 + exp(x) + x)**149*(1 + exp(x) + x) + exp(x) - exp(x)\n"
     text = f"id: slow\ngiven: |\n  x = scalars('x')\ntimeout: 0.05\nsteps: |\n{slow}"
     block = parse(Fence("docs/probe.md", 2, "derivation", {}, frozenset(), text))
     cache = VerdictCache(tmp_path)
