@@ -199,13 +199,15 @@ def _generated_on_disk(root: Path, package: str | None) -> list[str]:
     return paths
 
 
-def _stage(path: Path, text: str) -> Path:
-    """Write `text` to a new temporary file beside `path`, with the mode `path` has (or the umask's)."""
+def _stage(path: Path, content: str | bytes) -> Path:
+    """Write `content` (text as UTF-8) to a new temporary file beside `path`, with the mode `path` has
+    (or the umask's)."""
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # 0o666 less the umask
+    data = content.encode("utf-8") if isinstance(content, str) else content
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
         if path.exists():
             os.chmod(temporary, stat.S_IMODE(path.stat().st_mode))
     except BaseException:
@@ -214,10 +216,11 @@ def _stage(path: Path, text: str) -> Path:
     return temporary
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Replace `path` in one step: readers see the old file or the new one, never half."""
+def write_atomically(path: Path, content: str | bytes) -> None:
+    """Replace `path` with `content` (text as UTF-8) in one step: readers see the old file or the new one,
+    never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = _stage(path, text)
+    temporary = _stage(path, content)
     try:
         os.replace(temporary, path)
     except BaseException:

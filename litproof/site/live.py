@@ -51,6 +51,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
 import litproof
+from litproof.book.tangle import write_atomically
 from litproof.errors import BookError
 from litproof.site.labels import words_for
 
@@ -101,18 +102,6 @@ class RuntimeUnavailable(BookError):
     """Pyodide is neither in the book's cache nor to be had from the registry: one sentence says why."""
 
 
-def write_bytes_atomically(path: Path, data: bytes) -> None:
-    """Replace `path` in one step: a reader (or a later build) sees the old file or the new one, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-
-
 def registry() -> str:
     """The npm registry npm itself would use here (`npm_config_registry`), or the public one."""
     for name in ("npm_config_registry", "NPM_CONFIG_REGISTRY"):
@@ -154,7 +143,7 @@ class PyodideCache:
                 f"the in-page checker is left out of this site: the Pyodide {self.pin.version} tarball "
                 f"fetched from {url} does not match its published integrity {self.pin.integrity}"
             )
-        write_bytes_atomically(self.tarball, data)
+        write_atomically(self.tarball, data)
         return data
 
     def files(self) -> dict[str, bytes]:
@@ -223,8 +212,8 @@ def installed_package(name: str, cache: Path) -> Shipped:
     data = path.read_bytes() if path.is_file() and digest.is_file() else b""
     if not data or hashlib.sha256(data).hexdigest() != digest.read_text(encoding="utf-8").strip():
         data = deterministic_zip(package_members(package_folder(name)))
-        write_bytes_atomically(path, data)
-        write_bytes_atomically(digest, hashlib.sha256(data).hexdigest().encode() + b"\n")
+        write_atomically(path, data)
+        write_atomically(digest, hashlib.sha256(data).hexdigest().encode() + b"\n")
     label = {"sympy": "SymPy", "mpmath": "mpmath"}.get(name, name)
     return Shipped(path.name, f"{label} {version}", data, (name,))
 

@@ -25,6 +25,7 @@ from typing import Any, ClassVar
 import jinja2
 from jinja2.bccache import Bucket
 
+from litproof.book.tangle import write_atomically
 from litproof.book.kept import CACHE_DIR
 
 #: The options of an environment that its compiled templates depend on.
@@ -50,19 +51,6 @@ _COMPILE_OPTIONS = (
 
 #: An autodoc line of mkdocstrings: `::: package.module`.
 _AUTODOC = re.compile(r"^[ \t]*:::[ \t]*\S", re.MULTILINE)
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
 
 
 class KeptTemplates(jinja2.BytecodeCache):
@@ -97,7 +85,7 @@ class KeptTemplates(jinja2.BytecodeCache):
         self.memory[bucket.key] = data
         if self.folder is not None:
             with contextlib.suppress(OSError):
-                _write_atomically(self.folder / bucket.key, data)
+                write_atomically(self.folder / bucket.key, data)
 
 
 def keep_compiled(environment: Any, root: Path | None) -> None:

@@ -29,7 +29,8 @@ import pytest
 from litproof.core.checker import check
 from litproof.core.derivation import DerivationError, parse
 from litproof.core.fences import Fence
-from litproof.site.live import PYODIDE, PyodideCache, RuntimeUnavailable, write_bytes_atomically
+from litproof.book.tangle import write_atomically
+from litproof.site.live import PYODIDE, PyodideCache, RuntimeUnavailable
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 COURSE = REPO_ROOT / "tests" / "course"
@@ -322,7 +323,7 @@ def test_the_runtime_is_fetched_once_verified_and_kept(tmp_path: Path, tarball: 
 
 def test_a_damaged_cached_runtime_is_fetched_again(tmp_path: Path, tarball: bytes, registry: Any) -> None:
     cache = PyodideCache(tmp_path, registry=registry(tarball))
-    write_bytes_atomically(cache.tarball, tarball[: len(tarball) // 2])
+    write_atomically(cache.tarball, tarball[: len(tarball) // 2])
     assert cache.files()["pyodide.mjs"]
     assert cache.tarball.read_bytes() == tarball
 
