@@ -3,7 +3,7 @@
 #   docs/matrix.md
 #   docs/backquery.md
 # Edit the chapters, then run `litproof tangle`; hand edits here are refused.
-# sha256 of the text below: 7f66653f3c4b066e945c7ebf1909c530ef9da8b2a459e8ae6933225f17ed1966
+# sha256 of the text below: 2c6f198120d9e217608994344bf3dc14a8e98bfded832a19454dd6073118ed66
 
 # docs/forward.md:130
 """The three-layer sigmoid network of the book: forward pass, gradients, backquery.
@@ -186,7 +186,7 @@ def batch_gradients(
     return delta_h.T @ x / batch, delta_o.T @ h / batch  # mean of the outer products
 
 
-# docs/matrix.md:370
+# docs/matrix.md:377
 def sigmoid_in_place(z: np.ndarray, small: np.ndarray, negative: np.ndarray) -> None:
     """z <- sigmoid(z), the formula of nnlit.activations.sigmoid with no new arrays.
 
@@ -221,7 +221,7 @@ class Trainer:
         self.x, self.t = np.empty((batch, n), dtype), np.empty((batch, m), dtype)  # the batch's rows X and T
         self.h, self.o = np.empty((batch, nh), dtype), np.empty((batch, m), dtype)  # H and O
         self.delta_h, self.delta_o = np.empty((batch, nh), dtype), np.empty((batch, m), dtype)
-        self.sent_back = np.empty((batch, m), dtype)  # Delta_o, or -2 (T - O) for the classic rule
+        self.sent_back = np.empty((batch, m), dtype)  # -2 (T - O), which the classic rule sends back
         self.scratch_h, self.scratch_o = np.empty((batch, nh), dtype), np.empty((batch, m), dtype)
         self.negative_h, self.negative_o = np.empty((batch, nh), bool), np.empty((batch, m), bool)
         self.grad_ih, self.grad_ho = np.empty((nh, n), dtype), np.empty((m, nh), dtype)
@@ -230,6 +230,25 @@ class Trainer:
         self, inputs: np.ndarray, targets: np.ndarray, rows: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
         """(dE/dW_ih, dE/dW_ho) of the mean error over inputs[rows], in the trainer's own arrays."""
+        self.products(*self.deltas(inputs, targets, rows), scale=1 / len(rows))
+        return self.grad_ih, self.grad_ho
+
+    def step(self, inputs: np.ndarray, targets: np.ndarray, rows: np.ndarray) -> None:
+        """One training step on the samples inputs[rows]: W <- W - (lr / 2) dE/dW."""
+        step = self.network.learning_rate / 2  # the 2 of d(t - o)^2/do is absorbed into the learning rate
+        if len(rows) == 1:  # rounded as Network.train rounds: the outer product, then the rate
+            self.products(*self.deltas(inputs, targets, rows), scale=1.0)
+            self.grad_ih *= step
+            self.grad_ho *= step
+        else:  # the rate and 1/B scale the B rows of each Delta, not the 78,400 entries of a gradient
+            self.products(*self.deltas(inputs, targets, rows), scale=step / len(rows))
+        self.network.w_ih -= self.grad_ih
+        self.network.w_ho -= self.grad_ho
+
+    def deltas(
+        self, inputs: np.ndarray, targets: np.ndarray, rows: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(Delta_h, Delta_o) of inputs[rows], in the trainer's own arrays (self.x and self.h hold X and H)."""
         b = len(rows)
         x, t, h, o = self.x[:b], self.t[:b], self.h[:b], self.o[:b]
         delta_h, delta_o, sent_back = self.delta_h[:b], self.delta_o[:b], self.sent_back[:b]
@@ -247,26 +266,21 @@ class Trainer:
         np.multiply(sent_back, o, out=delta_o)
         one_minus = np.subtract(1, o, out=self.scratch_o[:b])
         delta_o *= one_minus  # Delta_o = -2 (T - O) . O . (1 - O)
-        if self.network.rule == "exact":
-            sent_back[...] = delta_o  # the gradient sends Delta_o back; the classic rule -2 (T - O)
-        np.matmul(sent_back, w_ho, out=delta_h)
+        back = delta_o if self.network.rule == "exact" else sent_back  # the classic rule sends -2 (T - O) back
+        np.matmul(back, w_ho, out=delta_h)
         delta_h *= h
         one_minus = np.subtract(1, h, out=self.scratch_h[:b])
         delta_h *= one_minus  # Delta_h = (Delta_o W_ho) . H . (1 - H)
-        outer_products(delta_o, h, out=self.grad_ho)  # sum over the batch of delta_o h^T
-        outer_products(delta_h, x, out=self.grad_ih)  # sum over the batch of delta_h x^T
-        self.grad_ho /= b  # the mean, not the sum
-        self.grad_ih /= b
-        return self.grad_ih, self.grad_ho
+        return delta_h, delta_o
 
-    def step(self, inputs: np.ndarray, targets: np.ndarray, rows: np.ndarray) -> None:
-        """One training step on the samples inputs[rows]: W <- W - (lr / 2) dE/dW."""
-        grad_ih, grad_ho = self.gradients(inputs, targets, rows)
-        step = self.network.learning_rate / 2  # the 2 of d(t - o)^2/do is absorbed into the learning rate
-        grad_ih *= step
-        grad_ho *= step
-        self.network.w_ih -= grad_ih
-        self.network.w_ho -= grad_ho
+    def products(self, delta_h: np.ndarray, delta_o: np.ndarray, scale: float) -> None:
+        """grad_ho <- scale Delta_o^T H, grad_ih <- scale Delta_h^T X; the deltas are scaled in place (unless by 1)."""
+        b = len(delta_h)
+        if scale != 1:
+            delta_o *= scale
+            delta_h *= scale
+        outer_products(delta_o, self.h[:b], out=self.grad_ho)  # sum over the batch of delta_o h^T
+        outer_products(delta_h, self.x[:b], out=self.grad_ih)  # sum over the batch of delta_h x^T
 
 
 def outer_products(delta: np.ndarray, signals: np.ndarray, out: np.ndarray) -> None:
@@ -281,7 +295,7 @@ def outer_products(delta: np.ndarray, signals: np.ndarray, out: np.ndarray) -> N
         np.matmul(delta.T, signals, out=out)
 
 
-# docs/matrix.md:501
+# docs/matrix.md:522
 #: Bumped whenever the layout of a saved model changes; load refuses other versions.
 FORMAT_VERSION = 1
 
