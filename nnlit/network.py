@@ -3,7 +3,7 @@
 #   docs/matrix.md
 #   docs/backquery.md
 # Edit the chapters, then run `litproof tangle`; hand edits here are refused.
-# sha256 of the text below: 2c6f198120d9e217608994344bf3dc14a8e98bfded832a19454dd6073118ed66
+# sha256 of the text below: cdb6ea868bc31ef38aff0a7513513d1970122d39137e4fe6431c99145e4c2690
 
 # docs/forward.md:130
 """The three-layer sigmoid network of the book: forward pass, gradients, backquery.
@@ -255,8 +255,8 @@ class Trainer:
         w_ih, w_ho = self.network.w_ih, self.network.w_ho
         # X: row b is sample rows[b]; mode="clip" writes straight into x (the default
         # mode first copies into a temporary array, to leave x untouched on a bad index)
-        np.take(inputs, rows, axis=0, out=x, mode="clip")
-        np.take(targets, rows, axis=0, out=t, mode="clip")
+        inputs.take(rows, axis=0, out=x, mode="clip")  # the method: np.take adds a Python call per step
+        targets.take(rows, axis=0, out=t, mode="clip")
         np.matmul(x, w_ih.T, out=h)
         sigmoid_in_place(h, self.scratch_h[:b], self.negative_h[:b])  # H = sigmoid(X W_ih^T)
         np.matmul(h, w_ho.T, out=o)
