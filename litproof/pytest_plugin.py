@@ -20,6 +20,7 @@ one sentence what to install if they are missing. The book is read once per run
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,10 +38,19 @@ _BOOK = pytest.StashKey["Book"]()
 _BOOK_PROBLEMS = pytest.StashKey[dict[tuple[str, int], str]]()
 
 
+# An item `- litproof` or `- litproof:` of a block list, or `litproof` in a flow list `plugins: [search, litproof]`.
+# Read without YAML, which a project that only has this plugin installed may lack.
+_LISTS_THE_PLUGIN = re.compile(
+    r"^\s*-\s*litproof\s*(:.*)?(#.*)?$|^plugins:\s*\[([^]#]*,)?\s*litproof\s*[],]", re.MULTILINE
+)
+
+
 def _in_a_book(config: pytest.Config) -> bool:
-    """True where the run's root folder is a book that uses this plugin (its mkdocs.yml names it)."""
+    """True where the run's root folder is a book that uses this plugin (its mkdocs.yml lists it)."""
     settings = Path(config.rootpath) / "mkdocs.yml"
-    return settings.is_file() and "litproof" in settings.read_text(encoding="utf-8", errors="replace")
+    return settings.is_file() and bool(
+        _LISTS_THE_PLUGIN.search(settings.read_text(encoding="utf-8", errors="replace"))
+    )
 
 
 def book_of(config: pytest.Config) -> Book:
