@@ -66,6 +66,8 @@ CANDIDATES = [
     (5, 2.5, 8),
     (16, 3.0, 12),
     (20, 4.0, 16),
+    (16, 6.0, 9),  # the rate doubled with the batch: fewer steps, if the network stayed stable
+    (32, 10.0, 9),
 ]
 COMMANDS = {"default": ["train"], "classic": ["train", "--recipe", "classic"], "default, every core": ["train"]}
 EVERY_CORE = {name: str(os.cpu_count()) for name in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS")}
