@@ -49,6 +49,7 @@ def read_config(root: Path) -> dict[str, Any]:
 
 
 PLUGIN = "litproof"  # the plugin's name under mkdocs.yml's plugins:
+VERIFY_COMMAND = "litproof verify"  # the command that checks a book, unless the plugin's verify_command names another
 
 
 def plugin_options_of(config: dict[str, Any], name: str = PLUGIN) -> dict[str, Any]:

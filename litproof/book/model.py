@@ -14,7 +14,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from litproof.book.config import chapters_in_order, plugin_options_of, read_config
+from litproof.book.config import VERIFY_COMMAND, chapters_in_order, plugin_options_of, read_config
 from litproof.core.derivation import Derivation, DerivationError, parse
 from litproof.core.fences import Fence, is_translation, read_fences
 from litproof.core.words import Word, load_words
@@ -49,6 +49,14 @@ class Book:
         if not isinstance(name, str) or not all(part.isidentifier() for part in name.split(".")):
             raise BookError(f"mkdocs.yml's package: must be the name of a Python package, not {name!r}.")
         return name
+
+    @property
+    def verify_command(self) -> str:
+        """The command that checks this book (the plugin's `verify_command:`), as pages and notebooks name it."""
+        command = self.options.get("verify_command", VERIFY_COMMAND)
+        if not isinstance(command, str) or not command.strip():
+            raise BookError(f"mkdocs.yml's verify_command: must be a command, not {command!r}.")
+        return command
 
     @property
     def words(self) -> tuple[Word, ...]:

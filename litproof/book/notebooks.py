@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from litproof.book.config import VERIFY_COMMAND
 from litproof.book.kept import KeptTexts, machinery_digest
 from litproof.book.model import Book
 from litproof.book.numbering import REFERENCE, Equation, equation_numbers
@@ -43,7 +44,7 @@ from litproof.core.words import Word
 _CHAPTER_LINK = re.compile(r"\]\((?!https?:|#)([^)#\s]+)\.md(#[^)\s]*)?\)")
 _INLINE_MATH = re.compile(r"\$([^$]+)\$")
 
-#: What the notebook runs on: a Python 3 kernel with the nnlit package installed.
+#: What the notebook runs on: a Python 3 kernel (with the book's package installed).
 METADATA: dict[str, Any] = {
     "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
     "language_info": {"name": "python", "pygments_lexer": "ipython3"},
@@ -85,7 +86,9 @@ def result_markdown(shown: Shown, site_url: str) -> str:
     return f"$$ {shown.latex} $$\n\n[({shown.equation.number})]({link})"
 
 
-def derivation_markdown(fence: Fence, numbers: dict[str, Equation], words: tuple[Word, ...] = ()) -> str:
+def derivation_markdown(
+    fence: Fence, numbers: dict[str, Equation], words: tuple[Word, ...] = (), verify: str = VERIFY_COMMAND
+) -> str:
     """A derivation as Markdown: its number and title, each step as display math with its reason."""
     try:
         derivation = parse(fence, words)
@@ -105,11 +108,11 @@ def derivation_markdown(fence: Fence, numbers: dict[str, Equation], words: tuple
             lines.append(f"*{step.why}*" if not _INLINE_MATH.search(step.why) else step.why)
         lines.append("")
     if derivation.expect == "equal":
-        lines.append("Each step is checked equal to the one before by SymPy in `nnlit verify` and the test suite.")
+        lines.append(f"Each step is checked equal to the one before by SymPy in `{verify}` and the test suite.")
     elif derivation.expect == "unequal":
-        lines.append("`nnlit verify` checks that these two sides are *not* equal, with a numeric counterexample.")
+        lines.append(f"`{verify}` checks that these two sides are *not* equal, with a numeric counterexample.")
     else:
-        lines.append("`nnlit verify` checks that this block is rejected as ill-formed.")
+        lines.append(f"`{verify}` checks that this block is rejected as ill-formed.")
     return "\n".join(lines)
 
 
@@ -151,7 +154,7 @@ def chapter_cells(
             cells.append(Cell("code", fence.text.rstrip("\n")))
         elif fence.lang == "derivation":
             flush(opening)
-            cells.append(Cell("markdown", derivation_markdown(fence, numbers, words)))
+            cells.append(Cell("markdown", derivation_markdown(fence, numbers, words, book.verify_command)))
         else:
             continue
         prose_start = closing + 1
@@ -206,7 +209,8 @@ class KeptNotebooks:
         self.book, self.site_url, self.numbers, self.results = book, site_url, numbers, results
         self.kept = KeptTexts(book.root, "notebooks")
         table = sorted((e.id, e.number, e.page) for e in numbers.values())
-        self.context = (machinery_digest("book", "core"), site_url, json.dumps(table), book.words_digest)
+        self.context = (machinery_digest("book", "core"), site_url, json.dumps(table), book.words_digest,
+                        book.verify_command)
 
     def key(self, chapter: Path) -> str:
         text = chapter.read_bytes()

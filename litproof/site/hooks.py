@@ -38,10 +38,10 @@ SITE_MATHJAX_DIR = "javascripts/mathjax"
 SITE_NOTEBOOK_DIR = "notebooks"
 
 #: The line of docs/api.md that the list of modules replaces.
-API_MARKER = "<!-- nnlit:api -->"
+API_MARKER = "<!-- litproof:api -->"
 
 #: The line of docs/index.md that the list of chapters replaces.
-CHAPTERS_MARKER = "<!-- nnlit:chapters -->"
+CHAPTERS_MARKER = "<!-- litproof:chapters -->"
 
 #: The MathJax files the site needs, relative to MathJax's ``es5/`` directory:
 #: the TeX-to-CommonHTML bundle, the web fonts it loads, and the TeX extensions
@@ -218,9 +218,10 @@ def page_markdown(markdown: str, page: Any, book: Book, titles: dict[str, str], 
     ending = [api_line(names)] if names else []
     if notebooks and not translated:  # a translation's notebook link is added in its own language
         link = posixpath.relpath(notebook_uri(source), posixpath.dirname(page.url) or ".")
+        needs = f"; it needs the <code>{book.package}</code> package installed" if book.package else ""
         ending.append(
             f'<p class="nnlit-notebook">Run this chapter yourself: '
             f'<a href="{link}" download>download it as a Jupyter notebook</a> '
-            "(prose, math and code in the chapter's order; it needs the <code>nnlit</code> package installed).</p>"
+            f"(prose, math and code in the chapter's order{needs}).</p>"
         )
     return markdown.rstrip("\n") + "".join(f"\n\n{part}" for part in ending) + "\n" if ending else markdown

@@ -43,7 +43,7 @@ log = logging.getLogger("mkdocs.plugins.litproof")
 _NO_PLAYWRIGHT = "The PDF of the book needs Playwright: pip install 'nnlit[pdf]', or build without LITPROOF_PDF."
 
 #: The line of the home page (docs/index.md) that the link to the PDF replaces.
-PDF_MARKER = "<!-- nnlit:pdf -->"
+PDF_MARKER = "<!-- litproof:pdf -->"
 
 #: Chromium's switches: no sandbox (containers), no GPU, nothing fetched but the book.
 CHROMIUM_ARGS = [

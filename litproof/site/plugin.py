@@ -36,6 +36,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from litproof.book.block_outputs import BlockOutputs
+from litproof.book.config import VERIFY_COMMAND
 from litproof.book.model import Book
 from litproof.core.fences import page_language
 from litproof.site import cite as mkdocs_cite
@@ -72,7 +73,7 @@ class BookConfig(base.Config):
     package = c.Optional(c.Type(str))  # the import package the chapters' titled code blocks are tangled into
     distribution = c.Optional(c.Type(str))  # the installed distribution whose version the footer and cite boxes name
     citation_key = c.Type(str, default="book")  # BibTeX keys are <citation_key><year>:<page>
-    verify_command = c.Type(str, default="litproof verify")  # the command a box names as checking it too
+    verify_command = c.Type(str, default=VERIFY_COMMAND)  # the command a box names as checking it too
     labels = c.Type(dict, default={})  # per page language, words around a box that replace the built-in ones
     pdf = c.Type((bool, int), default=False)  # the whole book as a PDF per language (`pdf`); LITPROOF_PDF=1 reads as 1
     pdf_name = c.Optional(c.Type(str))  # the PDF is <pdf_name>-<version>.pdf (default: distribution, else citation_key)

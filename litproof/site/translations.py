@@ -109,12 +109,13 @@ def stale_warning(english_url: str) -> str:
     )
 
 
-def notebook_note(link: str) -> str:
+def notebook_note(link: str, package: str | None) -> str:
     """The Chinese page's pointer to its chapter's notebook (the English one: the code is the same)."""
+    needs = f"；需要先安装 <code>{package}</code> 包" if package else ""
     return (
         '\n\n<p class="nnlit-notebook">自己动手运行本章：'
         f'<a href="{link}" download>下载 Jupyter notebook</a>'
-        "（按本章顺序包含正文、公式和代码，正文为英文；需要先安装 <code>nnlit</code> 包）。</p>\n"
+        f"（按本章顺序包含正文、公式和代码，正文为英文{needs}）。</p>\n"
     )
 
 
@@ -134,7 +135,7 @@ def on_page_markdown(markdown: str, page: Any, config: Any, book: Book, notebook
     translation = read_translation(source)
     english_page = translation.source.relative_to(docs_dir).as_posix()
     if notebooks and english_page in mkdocs_hooks.notebook_chapters(book):
-        markdown = markdown.rstrip("\n") + notebook_note(_relative(mkdocs_hooks.notebook_uri(english_page), page))
+        markdown = markdown.rstrip("\n") + notebook_note(_relative(mkdocs_hooks.notebook_uri(english_page), page), book.package)
     if translation.stale:
         english_url = "" if english_page == "index.md" else english_page.removesuffix(".md") + "/"
         markdown = stale_warning(_relative(english_url, page)) + markdown

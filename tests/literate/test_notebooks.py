@@ -150,3 +150,13 @@ def test_an_unreadable_or_damaged_notebook_cache_is_only_made_again(make_book: B
     kept.mkdir()  # a folder where the file should be: neither readable nor writable
     unreadable = kept_notebooks(root)
     assert unreadable.notebook(root / "docs/c.md") == made and unreadable.kept.made == 1
+
+
+def test_a_derivation_cell_names_the_books_own_verify_command(make_book: BookMaker) -> None:
+    root = make_book({"c.md": SMALL_CHAPTER, "other.md": "# Other\n"}, package="notes")
+    derivation = chapter_cells(Book.at(root), root / "docs" / "c.md", SITE)[4].source
+    assert "`litproof verify`" in derivation and "nnlit" not in derivation, "without the option: litproof's own"
+    settings = root / "mkdocs.yml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "      verify_command: make check\n", encoding="utf-8")
+    derivation = chapter_cells(Book.at(root), root / "docs" / "c.md", SITE)[4].source
+    assert "`make check`" in derivation and "litproof verify" not in derivation
