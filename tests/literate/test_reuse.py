@@ -198,3 +198,14 @@ def test_where_the_folder_is_no_book_of_the_plugin_no_derivation_is_collected(
         (pytester.path / "mkdocs.yml").write_text(settings)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED, result.stdout.str()
+
+
+def test_the_courses_notebook_names_its_own_package_and_checker(course: Path) -> None:
+    settings = course / "mkdocs.yml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("notebooks: false", "notebooks: true"))
+    done = build(course)
+    assert done.returncode == 0, done.stdout + done.stderr
+    html = (course / "site/softplus/index.html").read_text(encoding="utf-8")
+    assert "it needs the <code>softplus_notes</code> package installed" in html
+    notebook = (course / "site/notebooks/softplus.ipynb").read_text(encoding="utf-8")
+    assert "`litproof verify`" in notebook and "nnlit" not in notebook
