@@ -135,7 +135,8 @@ def on_page_markdown(markdown: str, page: Any, config: Any, book: Book, notebook
     translation = read_translation(source)
     english_page = translation.source.relative_to(docs_dir).as_posix()
     if notebooks and english_page in mkdocs_hooks.notebook_chapters(book):
-        markdown = markdown.rstrip("\n") + notebook_note(_relative(mkdocs_hooks.notebook_uri(english_page), page), book.package)
+        link = _relative(mkdocs_hooks.notebook_uri(english_page), page)
+        markdown = markdown.rstrip("\n") + notebook_note(link, book.package)
     if translation.stale:
         english_url = "" if english_page == "index.md" else english_page.removesuffix(".md") + "/"
         markdown = stale_warning(_relative(english_url, page)) + markdown
