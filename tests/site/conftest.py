@@ -216,9 +216,15 @@ def _start(context: Any, server: str, path: str) -> tuple[Any, PageRecord]:
     return page, record
 
 
+#: How long one page may take to load, MathJax included: a busy two-core machine needs far more than Playwright's 30 s.
+LOAD_TIMEOUT_MS = 180_000
+#: How many pages load side by side: more only makes each wait for the cores.
+PAGES_AT_ONCE = 2 * (os.cpu_count() or 1)
+
+
 def _finish(page: Any, record: PageRecord) -> None:
     """Wait until the page has loaded, MathJax has finished and fonts are in."""
-    page.wait_for_load_state("load")
+    page.wait_for_load_state("load", timeout=LOAD_TIMEOUT_MS)
     failure = page.evaluate(WAIT_FOR_MATH)
     if failure:
         record.page_errors.append(f"MathJax failed: {failure}")
@@ -230,13 +236,17 @@ def open_site_pages(
     """Open `paths` in one fresh 1280 px wide context, all at once; returns
     (context, [(page, record), ...]) once every page is ready.
 
-    Loading the pages side by side (one tab each) rather than one after another
-    keeps the whole-site audit fast as the book grows. The caller closes the context.
+    Loading the pages side by side (one tab each, PAGES_AT_ONCE at a time) rather
+    than one after another keeps the whole-site audit fast as the book grows,
+    without starving each page of the cores. The caller closes the context.
     """
     context = browser.new_context(viewport=VIEWPORT, color_scheme=color_scheme)
-    opened = [_start(context, server, path) for path in paths]
-    for page, record in opened:
-        _finish(page, record)
+    opened: list[tuple[Any, PageRecord]] = []
+    for first in range(0, len(paths), PAGES_AT_ONCE):
+        batch = [_start(context, server, path) for path in paths[first : first + PAGES_AT_ONCE]]
+        for page, record in batch:
+            _finish(page, record)
+        opened += batch
     return context, opened
 
 
