@@ -233,7 +233,7 @@ def _finish(page: Any, record: PageRecord) -> None:
 def open_site_pages(
     browser: Any, server: str, paths: list[str], color_scheme: str = "light"
 ) -> tuple[Any, list[tuple[Any, PageRecord]]]:
-    """Open `paths` in one fresh 1280 px wide context, all at once; returns
+    """Open `paths` in one fresh 1280 px wide context, side by side; returns
     (context, [(page, record), ...]) once every page is ready.
 
     Loading the pages side by side (one tab each, PAGES_AT_ONCE at a time) rather
