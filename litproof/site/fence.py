@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from litproof.book.config import VERIFY_COMMAND
 from litproof.book.model import Book
 from litproof.book.numbering import REFERENCE, Equation
 from litproof.book.verdicts import ShownVerdict, VerdictCache
@@ -73,7 +74,7 @@ class DerivationBoxes:
     pages: dict[str, str] = field(default_factory=dict)  # every derivation's English page inside docs/, by id
     map_page: str | None = None  # the page of the map of the results (`results_map`), if the book has one
     labels_by_language: dict[str, dict[str, str]] = field(default_factory=lambda: dict(LABELS))
-    verify_command: str = "litproof verify"  # what the box says checks it besides the build
+    verify_command: str = VERIFY_COMMAND  # what the box says checks it besides the build
     chapter: str = "docs/unknown.md"  # the page being rendered
     located: dict[str, int] = field(default_factory=dict)  # block text -> how many of them this page rendered
 
